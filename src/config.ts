@@ -1,0 +1,161 @@
+/**
+ * The only reader of `process.env`. Every value is parsed into a typed Config; a bad value
+ * becomes a ConfigError whose message is one line naming the variable.
+ */
+import path from 'node:path';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface ClientToken {
+  client: string;
+  token: string;
+}
+
+export interface Config {
+  /** @default 4000 */
+  port: number;
+  /** @default '127.0.0.1' */
+  host: string;
+  /** The provider key; null starts the built-in simulated provider. */
+  apiKey: string | null;
+  /** @default 'https://api.aimlapi.com' */
+  baseUrl: string;
+  /** Base interval of the server-side poller. @default 5000 */
+  pollIntervalMs: number;
+  /** After this, a generation with no terminal answer becomes TIMED_OUT. @default 900000 (15 min) */
+  generationTimeoutMs: number;
+  /** Where the embedded store keeps its files. @default './data' */
+  dataDir: string;
+  /** Cluster mode on Redis when set. @default null */
+  redisUrl: string | null;
+  /** Client tokens; null runs the gateway open, as one client. @default null */
+  tokens: ClientToken[] | null;
+  /** Download finished videos into DATA_DIR and serve them. @default true */
+  archiveVideos: boolean;
+  /** Largest video the archive accepts. @default 524288000 (500 MiB) */
+  archiveMaxBytes: number;
+  /** Per client: non-terminal generations allowed at once. @default 5 */
+  maxActiveGenerations: number;
+  /** Per client: creates allowed per minute. @default 30 */
+  generateRatePerMinute: number;
+  /** Browser origins allowed by CORS; null allows none cross-origin except same-origin. @default null */
+  corsOrigins: string[] | null;
+  /** @default true */
+  introspection: boolean;
+  /** @default 'info' */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** @default 10000 */
+  shutdownTimeoutMs: number;
+  /** Poll sparsely early and densely around the expected completion. @default true */
+  adaptivePolling: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | undefined {
+  const v = env[name];
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  return t === '' ? undefined : t;
+}
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === undefined) return def;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = str(env, name);
+  if (raw === undefined) return def;
+  const v = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, def: string | null, protocols: string[]): string | null {
+  const raw = str(env, name);
+  if (raw === undefined) return def;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${redactUrl(raw)}"`);
+  }
+  if (!protocols.includes(u.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${u.protocol}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** Hides a password in a URL so it never reaches a log line. */
+export function redactUrl(raw: string): string {
+  return raw.replace(/\/\/([^:/@]*):([^@]*)@/, '//$1:***@');
+}
+
+/** Parses `client:token,client:token`. */
+export function parseTokens(raw: string): ClientToken[] {
+  const out: ClientToken[] = [];
+  const clients = new Set<string>();
+  const tokens = new Set<string>();
+  for (const [i, part] of raw.split(',').entries()) {
+    const entry = part.trim();
+    const sep = entry.indexOf(':');
+    const client = sep > 0 ? entry.slice(0, sep).trim() : '';
+    const token = sep > 0 ? entry.slice(sep + 1).trim() : '';
+    if (!client || !token) {
+      throw new ConfigError(`GATEWAY_TOKENS entry ${i + 1} must look like client:token`);
+    }
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(client)) {
+      throw new ConfigError(`GATEWAY_TOKENS entry ${i + 1}: client name may use letters, digits, . _ - (1..64)`);
+    }
+    if (token.length < 16) {
+      throw new ConfigError(`GATEWAY_TOKENS entry ${i + 1} (${client}): token must be at least 16 characters`);
+    }
+    if (tokens.has(token)) throw new ConfigError(`GATEWAY_TOKENS entry ${i + 1} (${client}): token is used twice`);
+    tokens.add(token);
+    // One client may hold several tokens at once: that is how a token is rotated.
+    clients.add(client);
+    out.push({ client, token });
+  }
+  return out;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env): Config {
+  const tokensRaw = str(env, 'GATEWAY_TOKENS');
+  const corsRaw = str(env, 'CORS_ORIGINS');
+  const logLevel = (str(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const host = str(env, 'HOST') ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) throw new ConfigError(`HOST must be a host name or address, got "${host}"`);
+  return {
+    port: int(env, 'PORT', 4000, 0, 65535),
+    host,
+    apiKey: str(env, 'AIMLAPI_KEY') ?? null,
+    baseUrl: url(env, 'AIMLAPI_BASE_URL', 'https://api.aimlapi.com', ['http:', 'https:']) as string,
+    pollIntervalMs: int(env, 'POLL_INTERVAL_MS', 5000, 50, 3_600_000),
+    generationTimeoutMs: int(env, 'GENERATION_TIMEOUT_MS', 900_000, 1000, 86_400_000),
+    dataDir: path.resolve(str(env, 'DATA_DIR') ?? './data'),
+    redisUrl: url(env, 'REDIS_URL', null, ['redis:', 'rediss:']),
+    tokens: tokensRaw === undefined ? null : parseTokens(tokensRaw),
+    archiveVideos: bool(env, 'ARCHIVE_VIDEOS', true),
+    archiveMaxBytes: int(env, 'ARCHIVE_MAX_BYTES', 500 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER),
+    maxActiveGenerations: int(env, 'MAX_ACTIVE_GENERATIONS', 5, 1, 100_000),
+    generateRatePerMinute: int(env, 'GENERATE_RATE_PER_MINUTE', 30, 1, 1_000_000),
+    corsOrigins: corsRaw === undefined ? null : corsRaw.split(',').map((s) => s.trim()).filter(Boolean),
+    introspection: bool(env, 'INTROSPECTION', true),
+    logLevel: logLevel as Config['logLevel'],
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    adaptivePolling: bool(env, 'ADAPTIVE_POLLING', true),
+  };
+}

@@ -1,0 +1,95 @@
+/** In-memory store, for tests: the same behaviour as the durable stores, kept in maps. */
+import {
+  comparePosition,
+  type ClaimResult,
+  type CompletedSample,
+  type GenerationStore,
+  type IdempotencyRecord,
+  type Page,
+  type PageRequest,
+} from './store.js';
+import { isTerminal, type Generation } from './types.js';
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export class MemoryStore implements GenerationStore {
+  readonly kind = 'memory';
+  private readonly gens = new Map<string, Generation>();
+  private readonly keys = new Map<string, IdempotencyRecord>();
+  private closed = false;
+
+  private keyOf(owner: string, key: string): string {
+    return JSON.stringify([owner, key]);
+  }
+
+  async get(id: string): Promise<Generation | null> {
+    const g = this.gens.get(id);
+    return g ? clone(g) : null;
+  }
+
+  async save(gen: Generation): Promise<void> {
+    this.gens.set(gen.id, clone(gen));
+  }
+
+  async listActive(): Promise<Generation[]> {
+    return [...this.gens.values()].filter((g) => !isTerminal(g.status)).map(clone);
+  }
+
+  async list(owner: string, page: PageRequest): Promise<Page> {
+    const statuses = page.statuses && page.statuses.length > 0 ? new Set(page.statuses) : null;
+    const all = [...this.gens.values()]
+      .filter((g) => g.owner === owner && (!statuses || statuses.has(g.status)))
+      .filter((g) => !page.after || comparePosition(g, page.after) < 0)
+      .sort((a, b) => comparePosition(b, a));
+    return { items: all.slice(0, page.first).map(clone), hasNextPage: all.length > page.first };
+  }
+
+  async countActive(owner: string): Promise<number> {
+    let n = 0;
+    for (const g of this.gens.values()) if (g.owner === owner && !isTerminal(g.status)) n++;
+    return n;
+  }
+
+  async recentCompletions(limit: number): Promise<CompletedSample[]> {
+    return [...this.gens.values()]
+      .filter((g) => g.status === 'COMPLETED' && g.completedAt !== null && g.inputKnown)
+      .sort((a, b) => (a.completedAt ?? 0) - (b.completedAt ?? 0))
+      .slice(-limit)
+      .map((g) => ({ resolution: g.input.resolution, duration: g.input.duration, tookMs: (g.completedAt ?? 0) - g.createdAt }));
+  }
+
+  async claimKey(owner: string, key: string, fingerprint: string, now: number, ttlMs: number): Promise<ClaimResult> {
+    const k = this.keyOf(owner, key);
+    const cur = this.keys.get(k);
+    if (cur && cur.expiresAt > now) return { claimed: false, record: clone(cur) };
+    this.keys.set(k, { owner, key, fingerprint, state: 'pending', generationId: null, createdAt: now, expiresAt: now + ttlMs });
+    return { claimed: true };
+  }
+
+  async getKey(owner: string, key: string, now: number): Promise<IdempotencyRecord | null> {
+    const cur = this.keys.get(this.keyOf(owner, key));
+    return cur && cur.expiresAt > now ? clone(cur) : null;
+  }
+
+  async completeKey(owner: string, key: string, generationId: string): Promise<void> {
+    const cur = this.keys.get(this.keyOf(owner, key));
+    if (cur) Object.assign(cur, { state: 'done', generationId });
+  }
+
+  async markKeyInDoubt(owner: string, key: string): Promise<void> {
+    const cur = this.keys.get(this.keyOf(owner, key));
+    if (cur) cur.state = 'in_doubt';
+  }
+
+  async releaseKey(owner: string, key: string): Promise<void> {
+    this.keys.delete(this.keyOf(owner, key));
+  }
+
+  async healthy(): Promise<boolean> {
+    return !this.closed;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * The generation service: the one place that creates, reads and lists generations. Resolvers
+ * call it; it calls the store, the upstream client and the watch hub. It never loops or sleeps
+ * on the provider: polling belongs to the hub.
+ */
+import type { Logger } from 'pino';
+import { classifyUpstreamError, UpstreamError } from '../upstream/errors.js';
+import type { UpstreamClient } from '../upstream/types.js';
+import type { WatchHub } from '../watch/hub.js';
+import { ServiceError, type UserErrorData } from './errors.js';
+import type { DurationEstimator } from './progress.js';
+import { newGeneration } from './state.js';
+import type { GenerationStore, Page, PagePosition } from './store.js';
+import { isTerminal, type Generation, type GenerationInput, type GenerationStatus } from './types.js';
+import { inputFingerprint, validateGenerationInput, type RawGenerationInput } from './validate.js';
+import type { RateLimiter } from './rate-limit.js';
+
+export interface GenerationServiceOptions {
+  store: GenerationStore;
+  upstream: UpstreamClient;
+  hub: WatchHub;
+  logger: Logger;
+  estimator: DurationEstimator;
+  rateLimiter: RateLimiter;
+  /** Per client: non-terminal generations at once. @default 5 */
+  maxActiveGenerations: number;
+  /** How long an idempotency key is remembered. @default 86400000 (24 h) */
+  idempotencyTtlMs?: number;
+  /** How long a request waits for an identical one already creating under the same key. @default 45000 */
+  idempotencyWaitMs?: number;
+  now?: () => number;
+}
+
+export type CreateResult = { generation: Generation; userErrors: [] } | { generation: null; userErrors: UserErrorData[] };
+
+export interface ListArgs {
+  first: number;
+  after: PagePosition | null;
+  statuses: GenerationStatus[] | null;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function fail(...userErrors: UserErrorData[]): CreateResult {
+  return { generation: null, userErrors };
+}
+
+/** Input fields a generation adopted from the provider cannot know. */
+const UNKNOWN_INPUT: GenerationInput = {
+  prompt: '',
+  negativePrompt: null,
+  aspectRatio: '16:9',
+  resolution: '720p',
+  duration: 5,
+  style: null,
+  seed: null,
+};
+
+export class GenerationService {
+  private readonly now: () => number;
+  private readonly lookups = new Map<string, Promise<Generation | null>>();
+  private readonly creating = new Map<string, Promise<CreateResult>>();
+
+  constructor(private readonly opts: GenerationServiceOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  async create(owner: string, raw: RawGenerationInput, ctx: { requestId?: string } = {}): Promise<CreateResult> {
+    const v = validateGenerationInput(raw);
+    if (!v.ok) return fail(...v.problems.map((p) => ({ code: 'INVALID_INPUT' as const, message: p.message, field: p.field })));
+    const { input, idempotencyKey } = v;
+    if (idempotencyKey === null) return this.createNew(owner, input, null, ctx);
+
+    // Identical requests racing in this process share one attempt; across processes the store's
+    // atomic claim decides.
+    const local = JSON.stringify([owner, idempotencyKey]);
+    const running = this.creating.get(local);
+    if (running) {
+      const res = await running;
+      return this.replay(res, input, owner, idempotencyKey);
+    }
+    const attempt = this.createWithKey(owner, input, idempotencyKey, ctx).finally(() => this.creating.delete(local));
+    this.creating.set(local, attempt);
+    return attempt;
+  }
+
+  /** A request that waited on an identical in-process one: same input gets the same answer. */
+  private async replay(res: CreateResult, input: GenerationInput, owner: string, key: string): Promise<CreateResult> {
+    const rec = await this.opts.store.getKey(owner, key, this.now());
+    if (rec && rec.fingerprint !== inputFingerprint(input)) return this.conflict();
+    if (!rec && res.generation === null) {
+      // The first attempt failed cleanly and freed the key: this one may try for itself.
+      return this.create(owner, { ...input, idempotencyKey: key });
+    }
+    return res;
+  }
+
+  private conflict(): CreateResult {
+    return fail({
+      code: 'IDEMPOTENCY_CONFLICT',
+      message: 'This idempotencyKey was already used with a different input; use a new key for a new generation',
+      field: ['input', 'idempotencyKey'],
+    });
+  }
+
+  private async createWithKey(owner: string, input: GenerationInput, key: string, ctx: { requestId?: string }): Promise<CreateResult> {
+    const fingerprint = inputFingerprint(input);
+    const ttl = this.opts.idempotencyTtlMs ?? DAY_MS;
+    const deadline = this.now() + (this.opts.idempotencyWaitMs ?? 45_000);
+    for (;;) {
+      const claim = await this.opts.store.claimKey(owner, key, fingerprint, this.now(), ttl);
+      if (claim.claimed) return this.createNew(owner, input, key, ctx);
+      const rec = claim.record;
+      if (rec.fingerprint !== fingerprint) return this.conflict();
+      if (rec.state === 'done' && rec.generationId) {
+        const gen = await this.opts.store.get(rec.generationId);
+        if (gen) return { generation: gen, userErrors: [] };
+      }
+      if (rec.state === 'in_doubt') {
+        return fail({
+          code: 'UPSTREAM_UNAVAILABLE',
+          message:
+            'An earlier request with this idempotencyKey may have started a paid generation, but the provider did not ' +
+            'confirm it. To avoid paying twice, no new generation is created under this key; use a new key to create one anyway.',
+          field: ['input', 'idempotencyKey'],
+        });
+      }
+      // Another instance is creating under this key right now: wait for its outcome.
+      if (this.now() >= deadline) {
+        return fail({
+          code: 'UPSTREAM_UNAVAILABLE',
+          message: 'A request with this idempotencyKey is still in progress; retry shortly',
+          field: ['input', 'idempotencyKey'],
+          retryAfterMs: 1000,
+        });
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private async createNew(owner: string, input: GenerationInput, key: string | null, ctx: { requestId?: string }): Promise<CreateResult> {
+    const release = async (): Promise<void> => {
+      if (key !== null) await this.opts.store.releaseKey(owner, key);
+    };
+    const limited = await this.checkBudgets(owner);
+    if (limited) {
+      await release();
+      return fail(limited);
+    }
+    let reading;
+    try {
+      reading = await this.opts.upstream.create(
+        {
+          prompt: input.prompt,
+          aspect_ratio: input.aspectRatio,
+          resolution: input.resolution,
+          duration: input.duration,
+          ...(input.negativePrompt !== null ? { negative_prompt: input.negativePrompt } : {}),
+          ...(input.style !== null ? { style: input.style } : {}),
+          ...(input.seed !== null ? { seed: input.seed } : {}),
+        },
+        ctx.requestId ? { requestId: ctx.requestId } : {},
+      );
+    } catch (err) {
+      return this.createFailed(err, owner, key);
+    }
+    const now = this.now();
+    const gen = newGeneration({
+      reading,
+      owner,
+      input,
+      inputKnown: true,
+      idempotencyKey: key,
+      expectedDurationMs: this.opts.estimator.expectedMs(input.resolution, input.duration),
+      now,
+    });
+    await this.opts.store.save(gen);
+    if (key !== null) await this.opts.store.completeKey(owner, key, gen.id);
+    this.opts.logger.info({ generationId: gen.id, client: owner, resolution: input.resolution, duration: input.duration }, 'generation created');
+    this.opts.hub.track(gen);
+    return { generation: gen, userErrors: [] };
+  }
+
+  private async createFailed(err: unknown, owner: string, key: string | null): Promise<CreateResult> {
+    if (!(err instanceof UpstreamError)) {
+      if (key !== null) await this.opts.store.markKeyInDoubt(owner, key);
+      throw err;
+    }
+    if (key !== null) {
+      if (err.mayHaveReachedProvider) await this.opts.store.markKeyInDoubt(owner, key);
+      else await this.opts.store.releaseKey(owner, key);
+    }
+    const code = classifyUpstreamError(err);
+    this.opts.logger.warn({ client: owner, status: err.status, kind: err.kind, requestId: err.requestId }, 'create failed');
+    if (code === 'RATE_LIMITED') {
+      return fail({
+        code,
+        message: `The provider is rate limiting requests; retry in ${Math.ceil((err.retryAfterMs ?? 10_000) / 1000)} s`,
+        field: null,
+        retryAfterMs: err.retryAfterMs ?? 10_000,
+      });
+    }
+    if (code === 'UPSTREAM_REJECTED') {
+      return fail({ code, message: `The provider refused the request: ${err.providerMessage ?? `HTTP ${err.status}`}`, field: null });
+    }
+    const doubt = err.mayHaveReachedProvider
+      ? ' The request may have reached the provider; retrying with the same idempotencyKey will not pay twice.'
+      : '';
+    return fail({ code, message: `The provider could not be reached or failed (${err.kind === 'http' ? `HTTP ${err.status}` : err.kind}).${doubt}`, field: null });
+  }
+
+  private async checkBudgets(owner: string): Promise<UserErrorData | null> {
+    const active = await this.opts.store.countActive(owner);
+    if (active >= this.opts.maxActiveGenerations) {
+      return {
+        code: 'RATE_LIMITED',
+        message: `At most ${this.opts.maxActiveGenerations} generations may run at once; wait for one to finish`,
+        field: null,
+        retryAfterMs: 5000,
+      };
+    }
+    const waitMs = await this.opts.rateLimiter.take(owner, this.now());
+    if (waitMs > 0) {
+      return {
+        code: 'RATE_LIMITED',
+        message: `Too many generations started this minute; retry in ${Math.ceil(waitMs / 1000)} s`,
+        field: null,
+        retryAfterMs: waitMs,
+      };
+    }
+    return null;
+  }
+
+  /**
+   * A generation as this client may see it, refreshed from the provider while it is pending.
+   * Another client's generation is answered exactly like an unknown id.
+   */
+  async get(owner: string, id: string): Promise<Generation | null> {
+    const stored = await this.opts.store.get(id);
+    if (stored && stored.owner === owner) {
+      if (isTerminal(stored.status)) return stored;
+      try {
+        return (await this.opts.hub.refresh(id)) ?? stored;
+      } catch {
+        // The provider is having trouble: what we know is still the right answer.
+        return stored;
+      }
+    }
+    return this.lookup(owner, id, stored !== null);
+  }
+
+  /** Looks an id up at the provider; adopts it when the provider knows it and nobody owns it. */
+  private async lookup(owner: string, id: string, ownedByAnother: boolean): Promise<Generation | null> {
+    const k = JSON.stringify([owner, id]);
+    const running = this.lookups.get(k);
+    if (running) return running;
+    const p = (async () => {
+      let reading;
+      try {
+        reading = await this.opts.upstream.read(id);
+      } catch (err) {
+        if (err instanceof UpstreamError && (err.notFound || (err.kind === 'http' && err.status === 400))) return null;
+        if (ownedByAnother) return null;
+        throw new ServiceError('UPSTREAM_UNAVAILABLE', 'The provider could not be reached to look this generation up; retry shortly');
+      }
+      if (ownedByAnother) return null;
+      const gen = newGeneration({
+        reading,
+        owner,
+        input: UNKNOWN_INPUT,
+        inputKnown: false,
+        idempotencyKey: null,
+        expectedDurationMs: this.opts.estimator.expectedMs('720p', 5),
+        now: this.now(),
+      });
+      const raced = await this.opts.store.get(id);
+      if (raced) return raced.owner === owner ? raced : null;
+      await this.opts.store.save(gen);
+      this.opts.hub.track(gen);
+      return gen;
+    })().finally(() => this.lookups.delete(k));
+    this.lookups.set(k, p);
+    return p;
+  }
+
+  /** The stream behind `videoGenerationUpdates`. Throws NOT_FOUND for an id this client cannot see. */
+  watch(owner: string, id: string): AsyncIterable<Generation> {
+    return this.opts.hub.watch(id, async () => {
+      const gen = await this.get(owner, id);
+      if (!gen) throw new ServiceError('NOT_FOUND', `No video generation with id "${id}"`);
+      return gen;
+    });
+  }
+
+  list(owner: string, args: ListArgs): Promise<Page> {
+    return this.opts.store.list(owner, { first: args.first, after: args.after, statuses: args.statuses });
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Pure state transitions of a generation. Status only moves forward
+ * (QUEUED → GENERATING → one terminal status), and terminal states never change.
+ */
+import { mapProviderStatus } from '../upstream/normalize.js';
+import type { ProviderGeneration } from '../upstream/types.js';
+import { isTerminal, type Generation, type GenerationInput, type GenerationStatus } from './types.js';
+
+const RANK: Record<GenerationStatus, number> = {
+  QUEUED: 0,
+  GENERATING: 1,
+  COMPLETED: 2,
+  FAILED: 2,
+  TIMED_OUT: 2,
+};
+
+export interface Applied {
+  next: Generation;
+  /** Something stored changed (status, provider word, video, error or usage). */
+  changed: boolean;
+  /** The status moved: subscribers are told. */
+  transitioned: boolean;
+}
+
+export function newGeneration(args: {
+  reading: ProviderGeneration;
+  owner: string;
+  input: GenerationInput;
+  inputKnown: boolean;
+  idempotencyKey: string | null;
+  expectedDurationMs: number;
+  now: number;
+}): Generation {
+  const { reading, now } = args;
+  const base: Generation = {
+    id: reading.id,
+    owner: args.owner,
+    input: args.input,
+    inputKnown: args.inputKnown,
+    status: 'QUEUED',
+    providerStatus: reading.status,
+    video: null,
+    error: null,
+    usage: reading.usage,
+    expectedDurationMs: args.expectedDurationMs,
+    createdAt: now,
+    updatedAt: now,
+    completedAt: null,
+    transitions: [],
+    idempotencyKey: args.idempotencyKey,
+  };
+  const status = mapProviderStatus(reading.status, Boolean(reading.video?.url));
+  base.transitions.push({ status: 'QUEUED', providerStatus: reading.status, at: now });
+  if (status === 'QUEUED') return base;
+  return applyReading(base, reading, now).next;
+}
+
+export function applyReading(gen: Generation, reading: ProviderGeneration, now: number): Applied {
+  if (isTerminal(gen.status)) return { next: gen, changed: false, transitioned: false };
+  const mapped = mapProviderStatus(reading.status, Boolean(reading.video?.url));
+  const forward = RANK[mapped] > RANK[gen.status];
+  const status = forward ? mapped : gen.status;
+  const usage = reading.usage ?? gen.usage;
+  const changed =
+    forward || reading.status !== gen.providerStatus || JSON.stringify(usage) !== JSON.stringify(gen.usage);
+  if (!changed) return { next: gen, changed: false, transitioned: false };
+  const next: Generation = {
+    ...gen,
+    status,
+    providerStatus: reading.status,
+    usage,
+    updatedAt: now,
+    transitions: forward ? [...gen.transitions, { status, providerStatus: reading.status, at: now }] : gen.transitions,
+  };
+  if (forward && status === 'COMPLETED') {
+    next.video = reading.video;
+    next.completedAt = now;
+  } else if (forward && status === 'FAILED') {
+    next.completedAt = now;
+    next.error =
+      reading.error ??
+      (reading.video === null && isDoneWord(reading.status)
+        ? { code: 'NO_VIDEO', message: `The provider reported "${reading.status}" but returned no video URL` }
+        : { code: 'PROVIDER_ERROR', message: `The provider reported "${reading.status}" without details` });
+  }
+  return { next, changed: true, transitioned: forward };
+}
+
+function isDoneWord(word: string): boolean {
+  return word === 'completed' || word === 'succeeded';
+}
+
+/** The generation ran past its timeout with no terminal answer. */
+export function expire(gen: Generation, now: number, timeoutMs: number): Applied {
+  if (isTerminal(gen.status)) return { next: gen, changed: false, transitioned: false };
+  const next: Generation = {
+    ...gen,
+    status: 'TIMED_OUT',
+    updatedAt: now,
+    completedAt: now,
+    error: {
+      code: 'TIMED_OUT',
+      message: `No terminal answer from the provider within ${Math.round(timeoutMs / 1000)} s`,
+    },
+    transitions: [...gen.transitions, { status: 'TIMED_OUT', providerStatus: gen.providerStatus, at: now }],
+  };
+  return { next, changed: true, transitioned: true };
+}
+
+/** The provider no longer knows a generation it once accepted. */
+export function lost(gen: Generation, now: number): Applied {
+  if (isTerminal(gen.status)) return { next: gen, changed: false, transitioned: false };
+  const next: Generation = {
+    ...gen,
+    status: 'FAILED',
+    updatedAt: now,
+    completedAt: now,
+    error: { code: 'NOT_FOUND', message: 'The provider no longer knows this generation' },
+    transitions: [...gen.transitions, { status: 'FAILED', providerStatus: gen.providerStatus, at: now }],
+  };
+  return { next, changed: true, transitioned: true };
+}

@@ -1,0 +1,87 @@
+/**
+ * What the gateway keeps. One interface, implemented in memory (tests), in SQLite (the embedded
+ * default) and in Redis (cluster mode). Every method is async so the implementations are
+ * interchangeable.
+ */
+import type { Duration, Generation, GenerationStatus, Resolution } from './types.js';
+
+export interface PageRequest {
+  /** Page size, already clamped by the caller. */
+  first: number;
+  /** Exclusive: only generations strictly older than this position. */
+  after: PagePosition | null;
+  /** Only these statuses; null or empty for all. */
+  statuses: GenerationStatus[] | null;
+}
+
+/** A position in the newest-first order: creation time, then id to break ties. */
+export interface PagePosition {
+  createdAt: number;
+  id: string;
+}
+
+export interface Page {
+  items: Generation[];
+  hasNextPage: boolean;
+}
+
+export type IdempotencyState =
+  /** A create is being sent now. */
+  | 'pending'
+  /** The create succeeded: `generationId` is set. */
+  | 'done'
+  /** The create may have reached the provider but its answer was lost. */
+  | 'in_doubt';
+
+export interface IdempotencyRecord {
+  owner: string;
+  key: string;
+  fingerprint: string;
+  state: IdempotencyState;
+  generationId: string | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export type ClaimResult = { claimed: true } | { claimed: false; record: IdempotencyRecord };
+
+export interface CompletedSample {
+  resolution: Resolution;
+  duration: Duration;
+  tookMs: number;
+}
+
+export interface GenerationStore {
+  /** A short name for logs and readiness ("memory", "sqlite", "redis"). */
+  readonly kind: string;
+  get(id: string): Promise<Generation | null>;
+  /** Inserts or replaces a generation; atomic per generation. */
+  save(gen: Generation): Promise<void>;
+  /** Every generation that is not in a terminal status, for the poller to resume. */
+  listActive(): Promise<Generation[]>;
+  /** A client's generations, newest first. */
+  list(owner: string, page: PageRequest): Promise<Page>;
+  /** How many of a client's generations are not terminal. */
+  countActive(owner: string): Promise<number>;
+  /** Durations of the most recent completed generations, oldest first, to seed the estimator. */
+  recentCompletions(limit: number): Promise<CompletedSample[]>;
+  /**
+   * Atomically claims an idempotency key for a new create, or returns the live record that
+   * holds it. Expired records are replaced.
+   */
+  claimKey(owner: string, key: string, fingerprint: string, now: number, ttlMs: number): Promise<ClaimResult>;
+  getKey(owner: string, key: string, now: number): Promise<IdempotencyRecord | null>;
+  /** The create under this key succeeded; the generation must already be saved. */
+  completeKey(owner: string, key: string, generationId: string): Promise<void>;
+  markKeyInDoubt(owner: string, key: string): Promise<void>;
+  /** The create definitely did not happen: free the key for a retry. */
+  releaseKey(owner: string, key: string): Promise<void>;
+  /** True while the store can serve requests (for readiness). */
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function comparePosition(a: PagePosition, b: PagePosition): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

@@ -1,0 +1,92 @@
+/**
+ * The domain model of a video generation, independent of GraphQL and of the provider's wire
+ * format. Times are epoch milliseconds; the schema turns them into ISO-8601 strings.
+ */
+
+export const ASPECT_RATIOS = ['16:9', '4:3', '1:1', '3:4', '9:16'] as const;
+export type AspectRatio = (typeof ASPECT_RATIOS)[number];
+
+export const RESOLUTIONS = ['360p', '540p', '720p', '1080p'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+export const DURATIONS = [5, 8] as const;
+export type Duration = (typeof DURATIONS)[number];
+
+export const STYLES = ['anime', '3d_animation', 'clay', 'comic', 'cyberpunk'] as const;
+export type Style = (typeof STYLES)[number];
+
+export const STATUSES = ['QUEUED', 'GENERATING', 'COMPLETED', 'FAILED', 'TIMED_OUT'] as const;
+export type GenerationStatus = (typeof STATUSES)[number];
+
+export const MAX_PROMPT_LENGTH = 2048;
+export const MAX_SEED = 2_147_483_647;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/** A validated request, in the provider's vocabulary. */
+export interface GenerationInput {
+  prompt: string;
+  negativePrompt: string | null;
+  aspectRatio: AspectRatio;
+  resolution: Resolution;
+  duration: Duration;
+  style: Style | null;
+  seed: number | null;
+}
+
+export interface VideoFile {
+  url: string;
+  contentType: string | null;
+  fileName: string | null;
+  fileSize: number | null;
+  /** The provider's own URL, kept when `url` points at the gateway's archived copy. */
+  providerUrl?: string | null;
+}
+
+export interface GenerationFailure {
+  code: string;
+  message: string;
+}
+
+export interface Usage {
+  creditsUsed: number | null;
+  tokensUsed: number | null;
+  usdSpent: number | null;
+}
+
+export interface StatusTransition {
+  status: GenerationStatus;
+  providerStatus: string;
+  at: number;
+}
+
+export interface Generation {
+  /** The provider's generation id, unchanged (may contain `:` and `/`). */
+  id: string;
+  /** The client that created (or first looked up) this generation. */
+  owner: string;
+  input: GenerationInput;
+  /** False when the gateway adopted an id it did not create, so the input is not known. */
+  inputKnown: boolean;
+  status: GenerationStatus;
+  providerStatus: string;
+  video: VideoFile | null;
+  error: GenerationFailure | null;
+  usage: Usage | null;
+  /**
+   * How long this generation was expected to take, fixed when it was created (from past
+   * generations of the same shape, or the provider's published timings), so that the progress
+   * estimate is a function of elapsed time alone and can never go backwards.
+   */
+  expectedDurationMs: number;
+  createdAt: number;
+  updatedAt: number;
+  completedAt: number | null;
+  transitions: StatusTransition[];
+  idempotencyKey: string | null;
+}
+
+export const TERMINAL_STATUSES: ReadonlySet<GenerationStatus> = new Set(['COMPLETED', 'FAILED', 'TIMED_OUT']);
+
+export function isTerminal(status: GenerationStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}

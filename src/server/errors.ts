@@ -1,0 +1,53 @@
+/**
+ * The one place where errors become what a client sees. Expected errors keep their message and
+ * carry `extensions.code`; anything unexpected is masked and logged.
+ */
+import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import { ServiceError } from '../generations/errors.js';
+
+const HTTP_STATUS: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+};
+
+export function gatewayError(code: string, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  const status = HTTP_STATUS[code];
+  return new GraphQLError(message, {
+    extensions: { code, ...extra, ...(status ? { http: { status } } : {}) },
+  });
+}
+
+function fromService(err: ServiceError, path: GraphQLError['path']): GraphQLError {
+  const code = err.code === 'NOT_FOUND' ? 'BAD_USER_INPUT' : err.code;
+  const extra: Record<string, unknown> = err.code === 'NOT_FOUND' ? { reason: 'NOT_FOUND' } : {};
+  if (err.retryAfterMs !== null) extra.retryAfterSeconds = Math.ceil(err.retryAfterMs / 1000);
+  const e = gatewayError(code, err.message, extra);
+  return path ? new GraphQLError(e.message, { path, extensions: e.extensions }) : e;
+}
+
+export function createMaskError(logger: Logger): (error: unknown, message: string) => Error {
+  return (error, message) => {
+    const original = error instanceof GraphQLError ? error.originalError : error;
+    if (original instanceof ServiceError) return fromService(original, error instanceof GraphQLError ? error.path : undefined);
+    if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {
+      // Validation, parse and deliberate GraphQL errors are the client's to see.
+      if (original instanceof GraphQLError) return original;
+      if (!error.extensions?.code) {
+        return new GraphQLError(error.message, {
+          nodes: error.nodes,
+          source: error.source,
+          positions: error.positions,
+          path: error.path,
+          extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+        });
+      }
+      return error;
+    }
+    logger.error({ err: original }, 'unexpected error while executing an operation');
+    return new GraphQLError(message, {
+      path: error instanceof GraphQLError ? error.path : undefined,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+  };
+}

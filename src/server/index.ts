@@ -1,0 +1,209 @@
+/**
+ * Transports: graphql-yoga for GraphQL over HTTP (GET, POST) and SSE, graphql-ws on the same
+ * `/graphql` path, GraphiQL with subscriptions over WebSocket. Every WebSocket operation runs
+ * through yoga's envelop pipeline, so context, auth, limits and error masking are the same on
+ * every transport.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { NoSchemaIntrospectionCustomRule, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { GenerationService } from '../generations/service.js';
+import type { GatewayContext } from '../schema/builder.js';
+import type { Authenticator } from './auth.js';
+import { createMaskError, gatewayError } from './errors.js';
+import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
+
+export interface GatewayServerOptions {
+  schema: GraphQLSchema;
+  service: GenerationService;
+  authenticate: Authenticator;
+  logger: Logger;
+  /** Whether clients must authenticate (GATEWAY_TOKENS set). */
+  authRequired: boolean;
+  /** @default true */
+  introspection?: boolean;
+  /** Browser origins allowed cross-origin; null for same-origin only. @default null */
+  corsOrigins?: string[] | null;
+  /** Largest WebSocket message accepted. @default 65536 (64 KiB) */
+  wsMaxPayload?: number;
+  /** Time a WebSocket client has to send connection_init. @default 3000 */
+  connectionInitWaitTimeoutMs?: number;
+  /** Extra HTTP routes (health, metrics, archived videos, the demo page). Return true when handled. */
+  routes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>;
+  now?: () => number;
+}
+
+export interface GatewayServer {
+  httpServer: http.Server;
+  listen(port: number, host: string): Promise<string>;
+  /** Closes WebSockets with 1001 (going away), ends streams, stops accepting connections. */
+  close(): Promise<void>;
+  readonly webSocketCount: number;
+}
+
+interface ServerContext {
+  req?: http.IncomingMessage;
+  connectionParams?: Record<string, unknown>;
+}
+
+type EnvelopedArgs = ExecutionArgs & {
+  rootValue: { execute: (a: ExecutionArgs) => unknown; subscribe: (a: ExecutionArgs) => unknown };
+};
+
+function requestIdFrom(header: unknown): string {
+  return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : randomUUID();
+}
+
+export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
+  const now = opts.now ?? Date.now;
+  const plugins: Plugin[] = [];
+  if (opts.introspection === false) {
+    plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
+  }
+
+  const yoga = createYoga<ServerContext, GatewayContext>({
+    schema: opts.schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    logging: {
+      debug: (...a: unknown[]) => opts.logger.debug({ yoga: a.map(String) }, 'yoga'),
+      info: (...a: unknown[]) => opts.logger.debug({ yoga: a.map(String) }, 'yoga'),
+      warn: (...a: unknown[]) => opts.logger.warn({ yoga: a.map(String) }, 'yoga'),
+      error: (...a: unknown[]) => opts.logger.error({ yoga: a.map(String) }, 'yoga'),
+    },
+    maskedErrors: { maskError: createMaskError(opts.logger) },
+    graphiql: {
+      title: 'Cinegraph',
+      subscriptionsProtocol: 'WS',
+      defaultQuery: GRAPHIQL_DEFAULT_QUERY,
+    },
+    renderGraphiQL,
+    cors: opts.corsOrigins ? { origin: opts.corsOrigins, credentials: true } : false,
+    plugins,
+    context: async (initial: YogaInitialContext & ServerContext): Promise<GatewayContext> => {
+      const fromWs = initial.connectionParams !== undefined;
+      const credential = fromWs
+        ? (initial.connectionParams?.authorization as string | undefined)
+        : initial.request.headers.get('authorization');
+      const client = opts.authenticate(credential);
+      if (client === null) {
+        throw gatewayError('UNAUTHENTICATED', 'A valid gateway token is required: send "Authorization: Bearer <token>"');
+      }
+      return {
+        client,
+        requestId: requestIdFrom(fromWs ? undefined : initial.request.headers.get('x-request-id')),
+        service: opts.service,
+        now,
+      };
+    },
+  });
+
+  const sockets = new Set<Socket>();
+  const httpServer = http.createServer((req, res) => {
+    void (async () => {
+      try {
+        if (opts.routes && (await opts.routes(req, res))) return;
+        await yoga(req, res, { req });
+      } catch (err) {
+        opts.logger.error({ err }, 'request failed');
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+        } else {
+          res.destroy();
+        }
+      }
+    })();
+  });
+  httpServer.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  httpServer.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: opts.wsMaxPayload ?? 64 * 1024 });
+  const wsDisposable = useServer<Record<string, unknown>>(
+    {
+      connectionInitWaitTimeout: opts.connectionInitWaitTimeoutMs ?? 3000,
+      execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
+      subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
+      onConnect: (ctx) => {
+        // Browsers cannot set headers on a WebSocket: the token travels in connectionParams.
+        // Returning false closes with 4403 Forbidden; throwing would close without a reason.
+        if (opts.authenticate(ctx.connectionParams?.authorization as string | undefined) === null) return false;
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+          connectionParams: ctx.connectionParams ?? {},
+        });
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [gatewayError('BAD_USER_INPUT', err instanceof Error ? err.message : 'Syntax error')];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        let contextValue;
+        try {
+          contextValue = await contextFactory();
+        } catch (err) {
+          // Returning errors keeps the socket (and its other subscriptions) open.
+          return [err instanceof Error && 'extensions' in err ? (err as never) : gatewayError('INTERNAL_SERVER_ERROR', 'Unexpected error.')];
+        }
+        const args: EnvelopedArgs = {
+          schema,
+          operationName: payload.operationName ?? null,
+          document,
+          variableValues: payload.variables ?? null,
+          contextValue,
+          rootValue: { execute, subscribe },
+        };
+        return args;
+      },
+    },
+    wss,
+  );
+
+  return {
+    httpServer,
+    get webSocketCount() {
+      return wss.clients.size;
+    },
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          const addr = httpServer.address() as AddressInfo;
+          const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+          resolve(`http://${h}:${addr.port}`);
+        });
+      });
+    },
+    async close() {
+      httpServer.close();
+      for (const ws of wss.clients as Set<WebSocket>) ws.close(1001, 'Server shutting down');
+      await wsDisposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await yoga.dispose();
+      // Idle keep-alive and open SSE sockets would hold close() forever.
+      for (const s of sockets) s.destroy();
+      httpServer.closeAllConnections?.();
+    },
+  };
+}

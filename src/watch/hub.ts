@@ -1,0 +1,325 @@
+/**
+ * The watch hub: one poller per non-terminal generation, shared by every subscriber on every
+ * transport. The poller is the only thing that polls; it publishes each status transition once
+ * on a typed pub/sub topic, and subscriptions only listen.
+ */
+import { createPubSub, type PubSub, type PubSubEventTarget } from '@graphql-yoga/subscription';
+import { Repeater } from '@repeaterjs/repeater';
+import type { Logger } from 'pino';
+import { computeBackoff } from '../upstream/backoff.js';
+import { UpstreamError } from '../upstream/errors.js';
+import type { UpstreamClient } from '../upstream/types.js';
+import { applyReading, expire, lost, type Applied } from '../generations/state.js';
+import type { GenerationStore } from '../generations/store.js';
+import { isTerminal, type Generation } from '../generations/types.js';
+import { nextPollDelay } from './schedule.js';
+
+export type Topics = {
+  /** Every status transition of one generation, keyed by its id. */
+  'generation:transition': [id: string, generation: Generation];
+};
+
+export type HubEventTarget = PubSubEventTarget<Topics>;
+
+export interface WatchHubOptions {
+  store: GenerationStore;
+  upstream: UpstreamClient;
+  logger: Logger;
+  /** Base interval of the poller. @default 5000 */
+  pollIntervalMs: number;
+  /** A generation with no terminal answer after this becomes TIMED_OUT. @default 900000 */
+  generationTimeoutMs: number;
+  /** Poll sparsely early and densely around the expected completion. @default true */
+  adaptivePolling?: boolean;
+  /** Longest wait between two polls after repeated faults. @default 60000 */
+  maxBackoffMs?: number;
+  /** Consecutive provider 404s before a known generation is declared lost. @default 3 */
+  notFoundLimit?: number;
+  /** A distributed event target (Redis) in cluster mode; in-memory otherwise. */
+  eventTarget?: HubEventTarget;
+  /**
+   * Cluster mode: decides whether this instance may poll a generation (a lease). Called before
+   * every poll; when it answers false the poller waits and asks again.
+   */
+  lease?: PollLease;
+  now?: () => number;
+  random?: () => number;
+  /** Called after every saved transition (metrics, archive, history learning). */
+  onTransition?: (gen: Generation, previous: Generation) => void;
+  /** Called after every provider read the poller made. */
+  onPoll?: (info: { id: string; ok: boolean; scheduledDelayMs: number; actualDelayMs: number }) => void;
+}
+
+export interface PollLease {
+  acquire(id: string): Promise<boolean>;
+  release(id: string): Promise<void>;
+  /** How long to wait before asking again for a lease another instance holds. */
+  readonly retryMs: number;
+}
+
+interface Poller {
+  id: string;
+  timer: NodeJS.Timeout | null;
+  failures: number;
+  notFound: number;
+  scheduledAt: number;
+  scheduledDelayMs: number;
+  stopped: boolean;
+}
+
+export class WatchHub {
+  readonly pubsub: PubSub<Topics>;
+  private readonly pollers = new Map<string, Poller>();
+  private readonly inflight = new Map<string, Promise<Generation | null>>();
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private stopping = false;
+  private unauthorizedLogged = false;
+  private readonly subscribers = new Set<() => void>();
+
+  constructor(private readonly opts: WatchHubOptions) {
+    this.pubsub = createPubSub<Topics>(opts.eventTarget ? { eventTarget: opts.eventTarget } : {});
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+  }
+
+  get activePollers(): number {
+    return this.pollers.size;
+  }
+
+  get activeSubscriptions(): number {
+    return this.subscribers.size;
+  }
+
+  /** Starts polling a generation unless it is terminal or already polled here. */
+  track(gen: Generation): void {
+    if (this.stopping || isTerminal(gen.status) || this.pollers.has(gen.id)) return;
+    const poller: Poller = { id: gen.id, timer: null, failures: 0, notFound: 0, scheduledAt: 0, scheduledDelayMs: 0, stopped: false };
+    this.pollers.set(gen.id, poller);
+    this.schedule(poller, this.delayFor(gen));
+  }
+
+  /** Resumes polling every non-terminal generation in the store (after a restart). */
+  async resume(): Promise<number> {
+    const active = await this.opts.store.listActive();
+    for (const gen of active) this.track(gen);
+    return active.length;
+  }
+
+  /**
+   * Reads a known generation from the provider and applies the answer. Concurrent calls for the
+   * same id share one provider read. Resolves to null when the store does not hold the id.
+   * Throws UpstreamError when the provider could not answer.
+   */
+  refresh(id: string): Promise<Generation | null> {
+    const running = this.inflight.get(id);
+    if (running) return running;
+    const p = this.doRefresh(id).finally(() => this.inflight.delete(id));
+    this.inflight.set(id, p);
+    return p;
+  }
+
+  /**
+   * A stream of a generation's states: the current state at once, then each transition, ending
+   * after a terminal one. It listens before it loads the current state, so a transition that
+   * lands in between is not missed, and drops anything not newer than what it already sent.
+   */
+  watch(id: string, loadCurrent: () => Promise<Generation>): Repeater<Generation> {
+    return new Repeater<Generation>(async (push, stop) => {
+      const source = this.pubsub.subscribe('generation:transition', id);
+      const untrack = (): void => void source.return();
+      this.subscribers.add(untrack);
+      let sent = 0;
+      const emit = (gen: Generation): void => {
+        if (gen.transitions.length <= sent) return;
+        sent = gen.transitions.length;
+        // Not awaited: at most a handful of transitions per generation are ever buffered.
+        void push(gen);
+        if (isTerminal(gen.status)) stop();
+      };
+      void stop.then(untrack);
+      try {
+        const current = await loadCurrent();
+        this.track(current);
+        emit(current);
+        for await (const gen of source) emit(gen);
+      } catch (err) {
+        stop(err);
+      } finally {
+        this.subscribers.delete(untrack);
+      }
+      await stop;
+    });
+  }
+
+  /** Stops every poller; in-flight reads finish and save their state. Idempotent. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const p of this.pollers.values()) this.cancel(p);
+    this.pollers.clear();
+    for (const end of [...this.subscribers]) end();
+    await Promise.allSettled([...this.inflight.values()]);
+  }
+
+  /** Ends every open subscription stream (used on shutdown before sockets close). */
+  endSubscriptions(): void {
+    for (const end of [...this.subscribers]) end();
+  }
+
+  private cancel(p: Poller): void {
+    p.stopped = true;
+    if (p.timer) clearTimeout(p.timer);
+    p.timer = null;
+  }
+
+  private untrack(id: string): void {
+    const p = this.pollers.get(id);
+    if (!p) return;
+    this.cancel(p);
+    this.pollers.delete(id);
+    void this.opts.lease?.release(id).catch(() => undefined);
+  }
+
+  private delayFor(gen: Generation): number {
+    const now = this.now();
+    const deadline = gen.createdAt + this.opts.generationTimeoutMs;
+    const d = nextPollDelay(gen, now, {
+      baseMs: this.opts.pollIntervalMs,
+      adaptive: this.opts.adaptivePolling ?? true,
+    });
+    // Wake up at the deadline at the latest, so TIMED_OUT is not late.
+    return Math.max(0, Math.min(d, deadline - now));
+  }
+
+  private schedule(p: Poller, delayMs: number): void {
+    if (p.stopped || this.stopping) return;
+    p.scheduledAt = this.now();
+    p.scheduledDelayMs = delayMs;
+    p.timer = setTimeout(() => void this.tick(p), delayMs);
+    // Pollers must not keep a process alive that is otherwise done.
+    p.timer.unref();
+  }
+
+  private async tick(p: Poller): Promise<void> {
+    p.timer = null;
+    if (p.stopped) return;
+    const actualDelayMs = this.now() - p.scheduledAt;
+    if (this.opts.lease && !(await this.opts.lease.acquire(p.id).catch(() => false))) {
+      this.schedule(p, this.opts.lease.retryMs);
+      return;
+    }
+    let gen: Generation | null = null;
+    try {
+      gen = await this.opts.store.get(p.id);
+      if (gen && !isTerminal(gen.status) && this.now() >= gen.createdAt + this.opts.generationTimeoutMs) {
+        gen = await this.exclusive(p.id, (g) => expire(g, this.now(), this.opts.generationTimeoutMs));
+      } else if (gen && !isTerminal(gen.status)) {
+        gen = await this.refresh(p.id);
+      }
+      p.failures = 0;
+      p.notFound = 0;
+      this.opts.onPoll?.({ id: p.id, ok: true, scheduledDelayMs: p.scheduledDelayMs, actualDelayMs });
+    } catch (err) {
+      this.opts.onPoll?.({ id: p.id, ok: false, scheduledDelayMs: p.scheduledDelayMs, actualDelayMs });
+      gen = await this.afterFailure(p, err);
+    }
+    if (p.stopped) return;
+    if (!gen || isTerminal(gen.status)) {
+      this.untrack(p.id);
+      return;
+    }
+    if (p.failures > 0) {
+      const retryAfter = err_retryAfter(this.lastError.get(p.id));
+      const backoff = computeBackoff(p.failures, {
+        baseMs: this.opts.pollIntervalMs,
+        maxMs: this.opts.maxBackoffMs ?? 60_000,
+        random: this.random,
+      });
+      const deadline = gen.createdAt + this.opts.generationTimeoutMs - this.now();
+      this.schedule(p, Math.max(0, Math.min(Math.max(backoff, retryAfter ?? 0), deadline)));
+    } else {
+      this.schedule(p, this.delayFor(gen));
+    }
+  }
+
+  private readonly lastError = new Map<string, unknown>();
+
+  private async afterFailure(p: Poller, err: unknown): Promise<Generation | null> {
+    p.failures++;
+    this.lastError.set(p.id, err);
+    const gen = await this.opts.store.get(p.id).catch(() => null);
+    if (err instanceof UpstreamError) {
+      if (err.status === 401 && !this.unauthorizedLogged) {
+        this.unauthorizedLogged = true;
+        this.opts.logger.error(
+          { status: 401, requestId: err.requestId },
+          'The provider rejected the API key (401): check AIMLAPI_KEY. Generations stay pending until it is fixed.',
+        );
+      }
+      if (err.notFound) {
+        p.notFound++;
+        if (gen && p.notFound >= (this.opts.notFoundLimit ?? 3)) {
+          return this.exclusive(p.id, (g) => lost(g, this.now())).catch(() => gen);
+        }
+      } else {
+        p.notFound = 0;
+      }
+      this.opts.logger.warn({ generationId: p.id, err: err.message, failures: p.failures }, 'poll failed; backing off');
+    } else {
+      this.opts.logger.error({ generationId: p.id, err }, 'poll failed unexpectedly; backing off');
+    }
+    // A transient fault must not leave a generation pending forever: the deadline still holds.
+    if (gen && !isTerminal(gen.status) && this.now() >= gen.createdAt + this.opts.generationTimeoutMs) {
+      return this.exclusive(p.id, (g) => expire(g, this.now(), this.opts.generationTimeoutMs)).catch(() => gen);
+    }
+    return gen;
+  }
+
+  private async doRefresh(id: string): Promise<Generation | null> {
+    const current = await this.opts.store.get(id);
+    if (!current) return null;
+    if (isTerminal(current.status)) return current;
+    const reading = await this.opts.upstream.read(id);
+    this.lastError.delete(id);
+    // Re-read: another writer (a timeout, another instance) may have moved it meanwhile.
+    const latest = (await this.opts.store.get(id)) ?? current;
+    return this.commit(latest, applyReading(latest, reading, this.now()));
+  }
+
+  /** Applies a local change after any in-flight provider read of the same id has landed. */
+  private async exclusive(id: string, change: (g: Generation) => Applied): Promise<Generation | null> {
+    const running = this.inflight.get(id);
+    if (running) await running.catch(() => undefined);
+    const p = (async () => {
+      const gen = await this.opts.store.get(id);
+      if (!gen) return null;
+      return this.commit(gen, change(gen));
+    })().finally(() => this.inflight.delete(id));
+    this.inflight.set(id, p);
+    return p;
+  }
+
+  private async commit(previous: Generation, applied: Applied): Promise<Generation> {
+    if (!applied.changed) return previous;
+    await this.opts.store.save(applied.next);
+    if (applied.transitioned) {
+      this.opts.logger.info(
+        { generationId: applied.next.id, status: applied.next.status, providerStatus: applied.next.providerStatus },
+        'generation transition',
+      );
+      this.pubsub.publish('generation:transition', applied.next.id, applied.next);
+      this.opts.onTransition?.(applied.next, previous);
+      if (isTerminal(applied.next.status)) this.lastError.delete(applied.next.id);
+    }
+    return applied.next;
+  }
+
+  /** Publishes a generation created here (its first state), for cluster peers and hooks. */
+  announce(gen: Generation): void {
+    this.pubsub.publish('generation:transition', gen.id, gen);
+  }
+}
+
+function err_retryAfter(err: unknown): number | null {
+  return err instanceof UpstreamError ? err.retryAfterMs : null;
+}
