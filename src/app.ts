@@ -4,6 +4,7 @@
  */
 import type http from 'node:http';
 import type { Logger } from 'pino';
+import { Archiver } from './archive/archiver.js';
 import type { Config } from './config.js';
 import { MemoryRateLimiter, type RateLimiter } from './generations/rate-limit.js';
 import { DurationEstimator } from './generations/progress.js';
@@ -14,6 +15,7 @@ import { createLogger } from './logger.js';
 import { buildSchema } from './schema/index.js';
 import { createAuthenticator } from './server/auth.js';
 import { createGatewayServer, type GatewayServer } from './server/index.js';
+import { createVideoRoute } from './server/videos.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/index.js';
 import { createUpstreamClient, type UpstreamClientOptions } from './upstream/client.js';
 import type { UpstreamClient } from './upstream/types.js';
@@ -29,6 +31,10 @@ export interface AppDeps {
   simulator?: SimulatorOptions;
   /** Extra options of the upstream client (timeouts, retries) for tests. */
   upstreamOptions?: Partial<UpstreamClientOptions>;
+  /** Archive download retry timings, for tests. */
+  archiveRetryBaseMs?: number;
+  /** The fetch the archiver downloads with, for fault injection in tests. */
+  archiveFetch?: typeof globalThis.fetch;
   now?: () => number;
 }
 
@@ -41,6 +47,7 @@ export interface App {
   readonly server: GatewayServer;
   /** The built-in simulator, when the gateway runs without a provider key. */
   readonly simulator: Simulator | null;
+  readonly archiver: Archiver | null;
   readonly logger: Logger;
   start(): Promise<string>;
   stop(): Promise<void>;
@@ -75,6 +82,17 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   for (const s of await store.recentCompletions(500)) estimator.observe(s.resolution, s.duration, s.tookMs);
   const rateLimiter: RateLimiter = new MemoryRateLimiter(config.generateRatePerMinute);
 
+  const archiver = config.archiveVideos
+    ? new Archiver({
+        dir: config.archiveDir,
+        store,
+        logger,
+        maxBytes: config.archiveMaxBytes,
+        ...(deps.archiveRetryBaseMs !== undefined ? { retryBaseMs: deps.archiveRetryBaseMs } : {}),
+        ...(deps.archiveFetch ? { fetch: deps.archiveFetch } : {}),
+      })
+    : null;
+
   const hub = new WatchHub({
     store,
     upstream,
@@ -87,6 +105,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       if (gen.status === 'COMPLETED' && gen.completedAt !== null && gen.inputKnown) {
         estimator.observe(gen.input.resolution, gen.input.duration, gen.completedAt - gen.createdAt);
       }
+      if (gen.status === 'COMPLETED') archiver?.enqueue(gen);
     },
   });
   const service = new GenerationService({
@@ -101,8 +120,12 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   });
 
   let shuttingDown = false;
+  let url = '';
+  const publicUrl = (): string => config.publicUrl ?? url;
+  const videoRoute = createVideoRoute(config.archiveDir);
   const routes = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (await videoRoute(req, res, path)) return true;
     if (path === '/health') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify({ status: 'ok' }));
@@ -129,9 +152,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     corsOrigins: config.corsOrigins,
     routes,
     now,
+    publicUrl,
   });
 
-  let url = '';
   let stopped: Promise<void> | null = null;
   const app: App = {
     get url() {
@@ -142,6 +165,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     store,
     server,
     simulator,
+    archiver,
     logger,
     async start() {
       url = await server.listen(config.port, config.host);
@@ -159,6 +183,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         hub.endSubscriptions();
         await server.close();
         await hub.stop();
+        await archiver?.stop();
         await store.close();
         await simulator?.stop();
       })();

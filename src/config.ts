@@ -50,6 +50,14 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Poll sparsely early and densely around the expected completion. @default true */
   adaptivePolling: boolean;
+  /** Base URL clients reach the gateway at, for archived video links. @default the listening URL */
+  publicUrl: string | null;
+  /** Where archived videos go; in cluster mode a directory all instances share. @default DATA_DIR/videos */
+  archiveDir: string;
+  /** Serve Prometheus metrics at /metrics. @default true */
+  metrics: boolean;
+  /** When set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. @default null */
+  metricsToken: string | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -157,5 +165,9 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevel as Config['logLevel'],
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     adaptivePolling: bool(env, 'ADAPTIVE_POLLING', true),
+    publicUrl: url(env, 'PUBLIC_URL', null, ['http:', 'https:']),
+    archiveDir: path.resolve(str(env, 'ARCHIVE_DIR') ?? path.join(str(env, 'DATA_DIR') ?? './data', 'videos')),
+    metrics: bool(env, 'METRICS', true),
+    metricsToken: str(env, 'METRICS_TOKEN') ?? null,
   };
 }

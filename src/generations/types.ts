@@ -40,6 +40,11 @@ export interface VideoFile {
   fileSize: number | null;
   /** The provider's own URL, kept when `url` points at the gateway's archived copy. */
   providerUrl?: string | null;
+  /**
+   * Name of the gateway's archived copy (an unguessable file name under DATA_DIR/videos), once
+   * downloaded. The schema turns it into an absolute URL.
+   */
+  archivedFile?: string | null;
 }
 
 export interface GenerationFailure {

@@ -11,6 +11,8 @@ export interface GatewayContext {
   service: GenerationService;
   /** The clock progress estimates are computed against. */
   now: () => number;
+  /** The gateway's public base URL, for links to archived videos. */
+  publicUrl: () => string;
 }
 
 export const builder = new SchemaBuilder<{

@@ -16,17 +16,27 @@ import { DateTime } from './scalars.js';
 export const VideoRef = builder.objectRef<VideoFile>('Video').implement({
   description: 'A finished video file.',
   fields: (t) => ({
-    url: t.exposeString('url', {
-      description: "Where to fetch the video: the gateway's archived copy when it has one, otherwise the provider's URL.",
+    url: t.string({
+      description:
+        "Where to fetch the video: the gateway's archived copy (supports HTTP Range) once downloaded, the provider's URL until then.",
+      resolve: (v, _args, ctx) => (v.archivedFile ? `${ctx.publicUrl()}/videos/${v.archivedFile}` : v.url),
     }),
     providerUrl: t.string({
       nullable: true,
       description: "The provider's own URL for the video (it may expire).",
       resolve: (v) => v.providerUrl ?? v.url,
     }),
+    archived: t.boolean({
+      description: 'True once the gateway holds its own copy of the video.',
+      resolve: (v) => Boolean(v.archivedFile),
+    }),
     contentType: t.exposeString('contentType', { nullable: true, description: 'MIME type, e.g. video/mp4.' }),
     fileName: t.exposeString('fileName', { nullable: true, description: 'File name suggested by the provider.' }),
-    fileSize: t.exposeInt('fileSize', { nullable: true, description: 'Size in bytes, when known.' }),
+    fileSize: t.int({
+      nullable: true,
+      description: 'Size in bytes, when known (null above 2^31-1, which GraphQL Int cannot carry).',
+      resolve: (v) => (v.fileSize !== null && Number.isSafeInteger(Math.round(v.fileSize)) && v.fileSize <= 2_147_483_647 ? Math.round(v.fileSize) : null),
+    }),
   }),
 });
 

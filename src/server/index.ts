@@ -37,6 +37,8 @@ export interface GatewayServerOptions {
   /** Extra HTTP routes (health, metrics, archived videos, the demo page). Return true when handled. */
   routes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>;
   now?: () => number;
+  /** The public base URL (PUBLIC_URL, or where the server listens). */
+  publicUrl: () => string;
 }
 
 export interface GatewayServer {
@@ -100,6 +102,7 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
         requestId: requestIdFrom(fromWs ? undefined : initial.request.headers.get('x-request-id')),
         service: opts.service,
         now,
+        publicUrl: opts.publicUrl,
       };
     },
   });
