@@ -15,6 +15,7 @@ import { createLogger } from './logger.js';
 import { buildSchema } from './schema/index.js';
 import { createAuthenticator } from './server/auth.js';
 import { createGatewayServer, type GatewayServer } from './server/index.js';
+import { createDemoRoute } from './server/demo.js';
 import { createVideoRoute } from './server/videos.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/index.js';
 import { createUpstreamClient, type UpstreamClientOptions } from './upstream/client.js';
@@ -123,9 +124,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   let url = '';
   const publicUrl = (): string => config.publicUrl ?? url;
   const videoRoute = createVideoRoute(config.archiveDir);
+  const demoRoute = createDemoRoute();
   const routes = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (await videoRoute(req, res, path)) return true;
+    if (await demoRoute(req, res, path)) return true;
     if (path === '/health') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify({ status: 'ok' }));
