@@ -6,6 +6,7 @@ import type http from 'node:http';
 import type { Logger } from 'pino';
 import { Archiver } from './archive/archiver.js';
 import type { Config } from './config.js';
+import { Metrics } from './metrics.js';
 import { MemoryRateLimiter, type RateLimiter } from './generations/rate-limit.js';
 import { DurationEstimator } from './generations/progress.js';
 import { GenerationService } from './generations/service.js';
@@ -39,6 +40,12 @@ export interface AppDeps {
   now?: () => number;
 }
 
+export interface Readiness {
+  ready: boolean;
+  /** What is wrong, in words, when not ready. */
+  problems: string[];
+}
+
 export interface App {
   /** The gateway's base URL once started, e.g. http://127.0.0.1:4000. */
   readonly url: string;
@@ -50,6 +57,9 @@ export interface App {
   readonly simulator: Simulator | null;
   readonly archiver: Archiver | null;
   readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** What /ready answers. */
+  readiness(): Promise<Readiness>;
   start(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -70,11 +80,23 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       'AIMLAPI_KEY is not set: generations are SIMULATED by the built-in provider (no real videos, no cost)',
     );
   }
+  // Live gauges read these at scrape time; they are set once the parts exist.
+  const live = { hub: null as WatchHub | null, server: null as GatewayServer | null };
+  const metrics = new Metrics({
+    activePollers: () => live.hub?.activePollers ?? 0,
+    subscriptionsByTransport: () => live.hub?.subscriptionsByTransport() ?? {},
+    webSocketConnections: () => live.server?.webSocketCount ?? 0,
+  });
   const upstream =
     deps.upstream ??
     createUpstreamClient({
       baseUrl,
       apiKey: apiKey as string,
+      onRequest: (info) => {
+        metrics.providerRequests.inc({ operation: info.operation, outcome: info.outcome });
+        metrics.providerLatency.observe({ operation: info.operation }, info.durationMs / 1000);
+      },
+      onRetry: (info) => metrics.providerRetries.inc({ operation: info.operation }),
       ...deps.upstreamOptions,
     });
 
@@ -91,6 +113,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         maxBytes: config.archiveMaxBytes,
         ...(deps.archiveRetryBaseMs !== undefined ? { retryBaseMs: deps.archiveRetryBaseMs } : {}),
         ...(deps.archiveFetch ? { fetch: deps.archiveFetch } : {}),
+        onAttempt: (a) => metrics.archiveAttempts.inc({ outcome: a.ok ? 'ok' : 'failed' }),
       })
     : null;
 
@@ -102,7 +125,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     generationTimeoutMs: config.generationTimeoutMs,
     adaptivePolling: config.adaptivePolling,
     now,
+    onPoll: (p) => metrics.pollLag.observe(Math.max(0, p.actualDelayMs - p.scheduledDelayMs) / 1000),
     onTransition: (gen) => {
+      metrics.transitions.inc({ status: gen.status });
+      if (gen.completedAt !== null && gen.inputKnown) {
+        metrics.generationDuration.observe(
+          { resolution: gen.input.resolution, duration: String(gen.input.duration), status: gen.status },
+          (gen.completedAt - gen.createdAt) / 1000,
+        );
+      }
       if (gen.status === 'COMPLETED' && gen.completedAt !== null && gen.inputKnown) {
         estimator.observe(gen.input.resolution, gen.input.duration, gen.completedAt - gen.createdAt);
       }
@@ -117,13 +148,29 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     estimator,
     rateLimiter,
     maxActiveGenerations: config.maxActiveGenerations,
+    onUserErrors: (errors) => {
+      for (const e of errors) metrics.userErrors.inc({ code: e.code });
+    },
     now,
   });
+  live.hub = hub;
 
   let shuttingDown = false;
+  const readinessChecks: Array<() => Promise<string | null>> = [];
+  const readiness = async (): Promise<Readiness> => {
+    const problems: string[] = [];
+    if (shuttingDown) problems.push('shutting down');
+    if (!(await store.healthy().catch(() => false))) problems.push(`store (${store.kind}) unavailable`);
+    for (const check of readinessChecks) {
+      const p = await check().catch((e: unknown) => String(e));
+      if (p) problems.push(p);
+    }
+    return { ready: problems.length === 0, problems };
+  };
   let url = '';
   const publicUrl = (): string => config.publicUrl ?? url;
   const videoRoute = createVideoRoute(config.archiveDir);
+  const metricsAuth = createAuthenticator(config.metricsToken ? [{ client: 'metrics', token: config.metricsToken }] : null);
   const demoRoute = createDemoRoute();
   const routes = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -134,12 +181,21 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       res.end(JSON.stringify({ status: 'ok' }));
       return true;
     }
+    if (path === '/metrics' && config.metrics) {
+      if (config.metricsToken !== null && !metricsAuth(req.headers.authorization)) {
+        res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' });
+        res.end('metrics need Authorization: Bearer <METRICS_TOKEN>\n');
+        return true;
+      }
+      const body = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
+      res.end(body);
+      return true;
+    }
     if (path === '/ready') {
-      const problems: string[] = [];
-      if (shuttingDown) problems.push('shutting down');
-      if (!(await store.healthy().catch(() => false))) problems.push(`store (${store.kind}) unavailable`);
-      res.writeHead(problems.length ? 503 : 200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ status: problems.length ? 'unavailable' : 'ready', problems }));
+      const r = await readiness();
+      res.writeHead(r.ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ status: r.ready ? 'ready' : 'unavailable', problems: r.problems }));
       return true;
     }
     return false;
@@ -156,7 +212,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     routes,
     now,
     publicUrl,
+    onHttpRequest: (r) => metrics.httpRequests.inc({ method: r.method, status: String(r.status) }),
   });
+  live.server = server;
 
   let stopped: Promise<void> | null = null;
   const app: App = {
@@ -170,6 +228,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     simulator,
     archiver,
     logger,
+    metrics,
+    readiness,
     async start() {
       url = await server.listen(config.port, config.host);
       const resumed = await hub.resume();

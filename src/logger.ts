@@ -1,14 +1,25 @@
 /** Structured JSON logs (pino). Secrets are redacted by path as a second line of defence. */
 import { pino, type DestinationStream, type Logger } from 'pino';
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+const REDACT = ['apiKey', 'authorization', 'headers.authorization', 'req.headers.authorization', 'token', '*.apiKey', '*.token'];
+
+/** Human-readable lines when a person watches the terminal; JSON lines otherwise. */
+export function createLogger(level: string, destination?: DestinationStream, pretty = false): Logger {
+  if (pretty && !destination) {
+    return pino({
+      level,
+      base: { service: 'cinegraph' },
+      redact: { paths: REDACT, censor: '[redacted]' },
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } },
+    });
+  }
   return pino(
     {
       level,
       base: { service: 'cinegraph' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
-        paths: ['apiKey', 'authorization', 'headers.authorization', 'req.headers.authorization', 'token', '*.apiKey', '*.token'],
+        paths: REDACT,
         censor: '[redacted]',
       },
     },

@@ -1,6 +1,7 @@
 /** Entry point: loadConfig() → createApp() → start(); SIGTERM/SIGINT → stop(). */
 import { ConfigError, loadConfig } from './config.js';
 import { createApp } from './app.js';
+import { createLogger } from './logger.js';
 
 async function main(): Promise<void> {
   let config;
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   }
   let app;
   try {
-    app = await createApp(config);
+    app = await createApp(config, { logger: createLogger(config.logLevel, undefined, Boolean(process.stdout.isTTY)) });
     await app.start();
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);

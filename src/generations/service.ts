@@ -24,6 +24,8 @@ export interface GenerationServiceOptions {
   rateLimiter: RateLimiter;
   /** Per client: non-terminal generations at once. @default 5 */
   maxActiveGenerations: number;
+  /** Called for every userError returned (metrics). */
+  onUserErrors?: (errors: UserErrorData[]) => void;
   /** How long an idempotency key is remembered. @default 86400000 (24 h) */
   idempotencyTtlMs?: number;
   /** How long a request waits for an identical one already creating under the same key. @default 45000 */
@@ -66,6 +68,12 @@ export class GenerationService {
   }
 
   async create(owner: string, raw: RawGenerationInput, ctx: { requestId?: string } = {}): Promise<CreateResult> {
+    const result = await this.createUnobserved(owner, raw, ctx);
+    if (result.userErrors.length > 0) this.opts.onUserErrors?.(result.userErrors);
+    return result;
+  }
+
+  private async createUnobserved(owner: string, raw: RawGenerationInput, ctx: { requestId?: string }): Promise<CreateResult> {
     const v = validateGenerationInput(raw);
     if (!v.ok) return fail(...v.problems.map((p) => ({ code: 'INVALID_INPUT' as const, message: p.message, field: p.field })));
     const { input, idempotencyKey } = v;
@@ -90,7 +98,7 @@ export class GenerationService {
     if (rec && rec.fingerprint !== inputFingerprint(input)) return this.conflict();
     if (!rec && res.generation === null) {
       // The first attempt failed cleanly and freed the key: this one may try for itself.
-      return this.create(owner, { ...input, idempotencyKey: key });
+      return this.createUnobserved(owner, { ...input, idempotencyKey: key }, {});
     }
     return res;
   }
@@ -284,12 +292,16 @@ export class GenerationService {
   }
 
   /** The stream behind `videoGenerationUpdates`. Throws NOT_FOUND for an id this client cannot see. */
-  watch(owner: string, id: string): AsyncIterable<Generation> {
-    return this.opts.hub.watch(id, async () => {
-      const gen = await this.get(owner, id);
-      if (!gen) throw new ServiceError('NOT_FOUND', `No video generation with id "${id}"`);
-      return gen;
-    });
+  watch(owner: string, id: string, transport = 'ws'): AsyncIterable<Generation> {
+    return this.opts.hub.watch(
+      id,
+      async () => {
+        const gen = await this.get(owner, id);
+        if (!gen) throw new ServiceError('NOT_FOUND', `No video generation with id "${id}"`);
+        return gen;
+      },
+      { transport, client: owner },
+    );
   }
 
   list(owner: string, args: ListArgs): Promise<Page> {

@@ -13,6 +13,8 @@ export interface GatewayContext {
   now: () => number;
   /** The gateway's public base URL, for links to archived videos. */
   publicUrl: () => string;
+  /** How this operation arrived: 'ws' (graphql-ws), 'sse' or 'http'. */
+  transport: 'ws' | 'sse' | 'http';
 }
 
 export const builder = new SchemaBuilder<{

@@ -199,7 +199,7 @@ builder.subscriptionType({
       description:
         'Emits the current state at once, then the state after every status transition; completes after a terminal status.',
       args: { id: t.arg.id({ required: true, description: "The provider's generation id." }) },
-      subscribe: (_root, args, ctx) => ctx.service.watch(ctx.client, String(args.id)),
+      subscribe: (_root, args, ctx) => ctx.service.watch(ctx.client, String(args.id), ctx.transport),
       resolve: (gen) => gen,
     }),
   }),

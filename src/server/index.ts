@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { NoSchemaIntrospectionCustomRule, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { getOperationAST, NoSchemaIntrospectionCustomRule, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -39,6 +39,25 @@ export interface GatewayServerOptions {
   now?: () => number;
   /** The public base URL (PUBLIC_URL, or where the server listens). */
   publicUrl: () => string;
+  /** Called once per finished HTTP request (metrics). */
+  onHttpRequest?: (info: { method: string; status: number }) => void;
+}
+
+/** What the pipeline learns about a request, for its log line. */
+interface RequestNotes {
+  requestId: string;
+  client?: string;
+  operation?: string;
+}
+
+const notesOf = new WeakMap<http.IncomingMessage, RequestNotes>();
+
+function noteOperation(args: ExecutionArgs): void {
+  const req = (args.contextValue as { req?: http.IncomingMessage }).req;
+  const notes = req ? notesOf.get(req) : undefined;
+  if (!notes) return;
+  const op = getOperationAST(args.document, args.operationName);
+  notes.operation = op?.name?.value ?? op?.operation ?? undefined;
 }
 
 export interface GatewayServer {
@@ -65,6 +84,11 @@ function requestIdFrom(header: unknown): string {
 export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
   const now = opts.now ?? Date.now;
   const plugins: Plugin[] = [];
+  // Notes the operation name for the request's log line.
+  plugins.push({
+    onExecute: ({ args }) => noteOperation(args),
+    onSubscribe: ({ args }) => noteOperation(args),
+  });
   if (opts.introspection === false) {
     plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
   }
@@ -94,21 +118,45 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
         ? (initial.connectionParams?.authorization as string | undefined)
         : initial.request.headers.get('authorization');
       const client = opts.authenticate(credential);
+      const notes = initial.req ? notesOf.get(initial.req) : undefined;
+      if (notes && client) notes.client = client;
       if (client === null) {
         throw gatewayError('UNAUTHENTICATED', 'A valid gateway token is required: send "Authorization: Bearer <token>"');
       }
       return {
         client,
-        requestId: requestIdFrom(fromWs ? undefined : initial.request.headers.get('x-request-id')),
+        requestId: (initial.req && notesOf.get(initial.req)?.requestId) ?? randomUUID(),
         service: opts.service,
         now,
         publicUrl: opts.publicUrl,
+        transport: fromWs ? 'ws' : (initial.request.headers.get('accept') ?? '').includes('text/event-stream') ? 'sse' : 'http',
       };
     },
   });
 
   const sockets = new Set<Socket>();
   const httpServer = http.createServer((req, res) => {
+    const started = performance.now();
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    const notes: RequestNotes = { requestId };
+    notesOf.set(req, notes);
+    res.setHeader('x-request-id', requestId);
+    res.on('close', () => {
+      const status = res.headersSent ? res.statusCode : 499;
+      opts.onHttpRequest?.({ method: req.method ?? 'GET', status });
+      opts.logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: (req.url ?? '/').split('?')[0],
+          status,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          client: notes.client,
+          operation: notes.operation,
+        },
+        'request',
+      );
+    });
     void (async () => {
       try {
         if (opts.routes && (await opts.routes(req, res))) return;
@@ -144,6 +192,10 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
         // Returning false closes with 4403 Forbidden; throwing would close without a reason.
         if (opts.authenticate(ctx.connectionParams?.authorization as string | undefined) === null) return false;
         return true;
+      },
+      onOperation: (ctx, _id, payload) => {
+        const client = opts.authenticate(ctx.connectionParams?.authorization as string | undefined);
+        opts.logger.info({ transport: 'ws', operation: payload.operationName ?? null, client }, 'websocket operation');
       },
       onSubscribe: async (ctx, _id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({

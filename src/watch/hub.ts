@@ -57,6 +57,12 @@ export interface PollLease {
   readonly retryMs: number;
 }
 
+export interface SubscriberInfo {
+  /** 'ws' or 'sse' (or 'http' for other streaming transports). */
+  transport: string;
+  client: string;
+}
+
 interface Poller {
   id: string;
   timer: NodeJS.Timeout | null;
@@ -75,7 +81,8 @@ export class WatchHub {
   private readonly random: () => number;
   private stopping = false;
   private unauthorizedLogged = false;
-  private readonly subscribers = new Set<() => void>();
+  /** Open subscription streams: how to end each, and who holds it on which transport. */
+  private readonly subscribers = new Map<() => void, SubscriberInfo>();
 
   constructor(private readonly opts: WatchHubOptions) {
     this.pubsub = createPubSub<Topics>(opts.eventTarget ? { eventTarget: opts.eventTarget } : {});
@@ -89,6 +96,19 @@ export class WatchHub {
 
   get activeSubscriptions(): number {
     return this.subscribers.size;
+  }
+
+  subscriptionsByTransport(): Record<string, number> {
+    const out: Record<string, number> = { ws: 0, sse: 0 };
+    for (const s of this.subscribers.values()) out[s.transport] = (out[s.transport] ?? 0) + 1;
+    return out;
+  }
+
+  /** Open subscriptions of one client on this instance. */
+  subscriptionsOf(client: string): number {
+    let n = 0;
+    for (const s of this.subscribers.values()) if (s.client === client) n++;
+    return n;
   }
 
   /** Starts polling a generation unless it is terminal or already polled here. */
@@ -124,11 +144,15 @@ export class WatchHub {
    * after a terminal one. It listens before it loads the current state, so a transition that
    * lands in between is not missed, and drops anything not newer than what it already sent.
    */
-  watch(id: string, loadCurrent: () => Promise<Generation>): Repeater<Generation> {
+  watch(
+    id: string,
+    loadCurrent: () => Promise<Generation>,
+    info: SubscriberInfo = { transport: 'ws', client: 'default' },
+  ): Repeater<Generation> {
     return new Repeater<Generation>(async (push, stop) => {
       const source = this.pubsub.subscribe('generation:transition', id);
       const untrack = (): void => void source.return();
-      this.subscribers.add(untrack);
+      this.subscribers.set(untrack, info);
       let sent = 0;
       const emit = (gen: Generation): void => {
         if (gen.transitions.length <= sent) return;
@@ -157,13 +181,13 @@ export class WatchHub {
     this.stopping = true;
     for (const p of this.pollers.values()) this.cancel(p);
     this.pollers.clear();
-    for (const end of [...this.subscribers]) end();
+    for (const end of [...this.subscribers.keys()]) end();
     await Promise.allSettled([...this.inflight.values()]);
   }
 
   /** Ends every open subscription stream (used on shutdown before sockets close). */
   endSubscriptions(): void {
-    for (const end of [...this.subscribers]) end();
+    for (const end of [...this.subscribers.keys()]) end();
   }
 
   private cancel(p: Poller): void {

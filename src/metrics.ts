@@ -1,0 +1,112 @@
+/**
+ * Prometheus metrics (prom-client) on a registry of this app's own, so two gateways in one
+ * process (tests) never share counters. Gauges that mirror live state are computed at scrape
+ * time instead of being kept in step by hand.
+ */
+import client from 'prom-client';
+
+export interface LiveState {
+  activePollers(): number;
+  subscriptionsByTransport(): Record<string, number>;
+  webSocketConnections(): number;
+}
+
+export class Metrics {
+  readonly registry = new client.Registry();
+  readonly providerRequests: client.Counter<'operation' | 'outcome'>;
+  readonly providerLatency: client.Histogram<'operation'>;
+  readonly providerRetries: client.Counter<'operation'>;
+  readonly transitions: client.Counter<'status'>;
+  readonly generationDuration: client.Histogram<'resolution' | 'duration' | 'status'>;
+  readonly userErrors: client.Counter<'code'>;
+  readonly pollLag: client.Histogram;
+  readonly archiveAttempts: client.Counter<'outcome'>;
+  readonly httpRequests: client.Counter<'method' | 'status'>;
+
+  constructor(live: LiveState) {
+    const registers = [this.registry];
+    client.collectDefaultMetrics({ register: this.registry, prefix: 'cinegraph_' });
+    this.providerRequests = new client.Counter({
+      name: 'cinegraph_provider_requests_total',
+      help: 'Requests to the AI/ML API by operation (create, read) and outcome (ok, http_<status>, timeout, network, parse)',
+      labelNames: ['operation', 'outcome'],
+      registers,
+    });
+    this.providerLatency = new client.Histogram({
+      name: 'cinegraph_provider_request_duration_seconds',
+      help: 'Latency of requests to the AI/ML API',
+      labelNames: ['operation'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.providerRetries = new client.Counter({
+      name: 'cinegraph_provider_retries_total',
+      help: 'Automatic retries of requests to the AI/ML API',
+      labelNames: ['operation'],
+      registers,
+    });
+    this.transitions = new client.Counter({
+      name: 'cinegraph_generation_transitions_total',
+      help: 'Status transitions of generations, by the status entered',
+      labelNames: ['status'],
+      registers,
+    });
+    this.generationDuration = new client.Histogram({
+      name: 'cinegraph_generation_duration_seconds',
+      help: 'Time from creation to a terminal status',
+      labelNames: ['resolution', 'duration', 'status'],
+      buckets: [5, 10, 20, 30, 45, 60, 90, 120, 180, 300, 600, 900],
+      registers,
+    });
+    this.userErrors = new client.Counter({
+      name: 'cinegraph_user_errors_total',
+      help: 'userErrors returned by generateVideo, by code',
+      labelNames: ['code'],
+      registers,
+    });
+    this.pollLag = new client.Histogram({
+      name: 'cinegraph_poll_lag_seconds',
+      help: 'How much later than scheduled each poll ran',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers,
+    });
+    this.archiveAttempts = new client.Counter({
+      name: 'cinegraph_archive_attempts_total',
+      help: 'Video archive download attempts by outcome',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.httpRequests = new client.Counter({
+      name: 'cinegraph_http_requests_total',
+      help: 'HTTP requests served, by method and status',
+      labelNames: ['method', 'status'],
+      registers,
+    });
+    new client.Gauge({
+      name: 'cinegraph_active_pollers',
+      help: 'Generations this instance is polling',
+      registers,
+      collect() {
+        this.set(live.activePollers());
+      },
+    });
+    new client.Gauge({
+      name: 'cinegraph_active_subscriptions',
+      help: 'Open videoGenerationUpdates subscriptions by transport (ws, sse)',
+      labelNames: ['transport'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [transport, n] of Object.entries(live.subscriptionsByTransport())) this.set({ transport }, n);
+      },
+    });
+    new client.Gauge({
+      name: 'cinegraph_websocket_connections',
+      help: 'Open WebSocket connections',
+      registers,
+      collect() {
+        this.set(live.webSocketConnections());
+      },
+    });
+  }
+}
