@@ -63,8 +63,11 @@ function noteOperation(args: ExecutionArgs): void {
 export interface GatewayServer {
   httpServer: http.Server;
   listen(port: number, host: string): Promise<string>;
-  /** Closes WebSockets with 1001 (going away), ends streams, stops accepting connections. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections, closes WebSockets with 1001 (going away), lets ended SSE
+   * streams flush for up to `drainMs`, then destroys what is left.
+   */
+  close(drainMs?: number): Promise<void>;
   readonly webSocketCount: number;
 }
 
@@ -135,7 +138,10 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
   });
 
   const sockets = new Set<Socket>();
+  let activeResponses = 0;
   const httpServer = http.createServer((req, res) => {
+    activeResponses++;
+    res.once('close', () => activeResponses--);
     const started = performance.now();
     const requestId = requestIdFrom(req.headers['x-request-id']);
     const notes: RequestNotes = { requestId };
@@ -250,15 +256,20 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
         });
       });
     },
-    async close() {
+    async close(drainMs = 3000) {
+      // No new connections from here on; idle keep-alive sockets go now.
       httpServer.close();
+      httpServer.closeIdleConnections();
       for (const ws of wss.clients as Set<WebSocket>) ws.close(1001, 'Server shutting down');
       await wsDisposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      // Streams whose subscriptions were ended are writing their last event: let them finish.
+      const until = Date.now() + drainMs;
+      while (activeResponses > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
       await yoga.dispose();
-      // Idle keep-alive and open SSE sockets would hold close() forever.
+      // Whatever is still open after the drain would hold close() forever.
       for (const s of sockets) s.destroy();
-      httpServer.closeAllConnections?.();
+      httpServer.closeAllConnections();
     },
   };
 }

@@ -152,7 +152,9 @@ export class WatchHub {
     return new Repeater<Generation>(async (push, stop) => {
       const source = this.pubsub.subscribe('generation:transition', id);
       const untrack = (): void => void source.return();
-      this.subscribers.set(untrack, info);
+      // Ending from outside (shutdown) stops this stream, which completes it for the client.
+      const end = (): void => stop();
+      this.subscribers.set(end, info);
       let sent = 0;
       const emit = (gen: Generation): void => {
         if (gen.transitions.length <= sent) return;
@@ -167,10 +169,12 @@ export class WatchHub {
         this.track(current);
         emit(current);
         for await (const gen of source) emit(gen);
+        // The source only ends when this stream was stopped, or the pub/sub was torn down.
+        stop();
       } catch (err) {
         stop(err);
       } finally {
-        this.subscribers.delete(untrack);
+        this.subscribers.delete(end);
       }
       await stop;
     });

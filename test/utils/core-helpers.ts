@@ -50,6 +50,8 @@ export interface Gen {
   video: { url: string; contentType: string | null; fileName: string | null; fileSize: number | null } | null;
   error: { code: string; message: string } | null;
   transitions: { status: string; providerStatus: string; at: string }[];
+  /** Only in READ_FULL answers. */
+  prompt?: string;
 }
 
 export interface UserError {
