@@ -26,7 +26,8 @@ async function create(g: TestGateway, input: Record<string, unknown>): Promise<s
 
 describe('lifecycle', () => {
   it('takes the provider example from generateVideo to COMPLETED on WebSocket and SSE', async () => {
-    gw = await startGateway({ sim: { queueMs: 150, generateMs: 300 } });
+    // The queue time leaves room for both subscribers to attach before the first transition.
+    gw = await startGateway({ sim: { queueMs: 1000, generateMs: 400 } });
     const id = await create(gw, { prompt: DRAGON, resolution: 'P1080', duration: 5 });
     expect(id).toMatch(/:pixverse\/v5\/text-to-video$/);
     const [ws, sse] = await Promise.all([

@@ -263,3 +263,20 @@ export async function createAtSimulator(gw: TestGateway, prompt: string): Promis
   if (!res.ok || !body.id) throw new Error(`simulator create failed: ${res.status} ${JSON.stringify(body)}`);
   return body.id;
 }
+
+/**
+ * A clock for the simulator that a test moves forward by hand. With long `queueMs` and
+ * `generateMs`, a generation stays in each phase until the test calls `advance`, so a test can
+ * wait for its subscribers to see one state before the provider moves on: no race against the
+ * machine's speed.
+ */
+export class SimClock {
+  private offset = 0;
+  readonly now = (): number => Date.now() + this.offset;
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+}
+
+/** Phase length used with SimClock: far longer than any test, ended by `advance(PHASE_MS)`. */
+export const PHASE_MS = 3_600_000;
