@@ -148,6 +148,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     estimator,
     rateLimiter,
     maxActiveGenerations: config.maxActiveGenerations,
+    maxSubscriptionsPerClient: config.limits.maxSubscriptionsPerClient,
     onUserErrors: (errors) => {
       for (const e of errors) metrics.userErrors.inc({ code: e.code });
     },
@@ -212,6 +213,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     routes,
     now,
     publicUrl,
+    limits: config.limits,
     onHttpRequest: (r) => metrics.httpRequests.inc({ method: r.method, status: String(r.status) }),
   });
   live.server = server;

@@ -58,6 +58,29 @@ export interface Config {
   metrics: boolean;
   /** When set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. @default null */
   metricsToken: string | null;
+  limits: Limits;
+}
+
+/** Limits on every door; each has its own variable. */
+export interface Limits {
+  /** Largest HTTP request body. MAX_BODY_BYTES @default 102400 (100 KiB) */
+  maxBodyBytes: number;
+  /** Largest WebSocket message. MAX_WS_PAYLOAD_BYTES @default 102400 */
+  maxWsPayloadBytes: number;
+  /** Time a WebSocket has to send connection_init. CONNECTION_INIT_TIMEOUT_MS @default 3000 */
+  connectionInitTimeoutMs: number;
+  /** Subscriptions at once on one WebSocket. MAX_SUBSCRIPTIONS_PER_CONNECTION @default 100 */
+  maxSubscriptionsPerConnection: number;
+  /** Subscriptions at once of one client, all transports. MAX_SUBSCRIPTIONS_PER_CLIENT @default 1000 */
+  maxSubscriptionsPerClient: number;
+  /** MAX_QUERY_DEPTH @default 10 */
+  maxDepth: number;
+  /** MAX_ALIASES @default 15 */
+  maxAliases: number;
+  /** MAX_TOKENS @default 2000 */
+  maxTokens: number;
+  /** MAX_QUERY_COST @default 5000 */
+  maxCost: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -169,5 +192,16 @@ export function loadConfig(env: Env = process.env): Config {
     archiveDir: path.resolve(str(env, 'ARCHIVE_DIR') ?? path.join(str(env, 'DATA_DIR') ?? './data', 'videos')),
     metrics: bool(env, 'METRICS', true),
     metricsToken: str(env, 'METRICS_TOKEN') ?? null,
+    limits: {
+      maxBodyBytes: int(env, 'MAX_BODY_BYTES', 100 * 1024, 1024, 64 * 1024 * 1024),
+      maxWsPayloadBytes: int(env, 'MAX_WS_PAYLOAD_BYTES', 100 * 1024, 1024, 64 * 1024 * 1024),
+      connectionInitTimeoutMs: int(env, 'CONNECTION_INIT_TIMEOUT_MS', 3000, 100, 600_000),
+      maxSubscriptionsPerConnection: int(env, 'MAX_SUBSCRIPTIONS_PER_CONNECTION', 100, 1, 1_000_000),
+      maxSubscriptionsPerClient: int(env, 'MAX_SUBSCRIPTIONS_PER_CLIENT', 1000, 1, 10_000_000),
+      maxDepth: int(env, 'MAX_QUERY_DEPTH', 10, 2, 1000),
+      maxAliases: int(env, 'MAX_ALIASES', 15, 0, 10_000),
+      maxTokens: int(env, 'MAX_TOKENS', 2000, 50, 1_000_000),
+      maxCost: int(env, 'MAX_QUERY_COST', 5000, 10, 100_000_000),
+    },
   };
 }

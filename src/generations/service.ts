@@ -24,6 +24,8 @@ export interface GenerationServiceOptions {
   rateLimiter: RateLimiter;
   /** Per client: non-terminal generations at once. @default 5 */
   maxActiveGenerations: number;
+  /** Per client: open subscriptions at once, all transports. @default 1000 */
+  maxSubscriptionsPerClient?: number;
   /** Called for every userError returned (metrics). */
   onUserErrors?: (errors: UserErrorData[]) => void;
   /** How long an idempotency key is remembered. @default 86400000 (24 h) */
@@ -293,6 +295,10 @@ export class GenerationService {
 
   /** The stream behind `videoGenerationUpdates`. Throws NOT_FOUND for an id this client cannot see. */
   watch(owner: string, id: string, transport = 'ws'): AsyncIterable<Generation> {
+    const max = this.opts.maxSubscriptionsPerClient ?? 1000;
+    if (this.opts.hub.subscriptionsOf(owner) >= max) {
+      throw new ServiceError('RATE_LIMITED', `At most ${max} subscriptions may be open at once; close some first`);
+    }
     return this.opts.hub.watch(
       id,
       async () => {

@@ -11,7 +11,12 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { getOperationAST, NoSchemaIntrospectionCustomRule, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { Logger } from 'pino';
+import type { Limits } from '../config.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { GenerationService } from '../generations/service.js';
 import type { GatewayContext } from '../schema/builder.js';
@@ -30,10 +35,8 @@ export interface GatewayServerOptions {
   introspection?: boolean;
   /** Browser origins allowed cross-origin; null for same-origin only. @default null */
   corsOrigins?: string[] | null;
-  /** Largest WebSocket message accepted. @default 65536 (64 KiB) */
-  wsMaxPayload?: number;
-  /** Time a WebSocket client has to send connection_init. @default 3000 */
-  connectionInitWaitTimeoutMs?: number;
+  /** Limits on bodies, messages, documents and subscriptions. */
+  limits: Limits;
   /** Extra HTTP routes (health, metrics, archived videos, the demo page). Return true when handled. */
   routes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>;
   now?: () => number;
@@ -80,13 +83,52 @@ type EnvelopedArgs = ExecutionArgs & {
   rootValue: { execute: (a: ExecutionArgs) => unknown; subscribe: (a: ExecutionArgs) => unknown };
 };
 
+/**
+ * A cross-site page can send "simple" requests without a CORS preflight: a form post, or a
+ * text/plain body. GraphQL POSTs must be JSON (which forces a preflight), or carry a custom
+ * header. GET stays open: yoga refuses mutations over GET, and EventSource can only GET.
+ */
+function csrfPrevention(): Plugin {
+  const simple = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+  return {
+    onRequest({ request, endResponse, fetchAPI }) {
+      if (request.method !== 'POST') return;
+      const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      if ((type === '' || simple.includes(type)) && !request.headers.has('x-graphql-csrf')) {
+        endResponse(
+          new fetchAPI.Response(
+            JSON.stringify({
+              errors: [
+                {
+                  message: 'POST bodies must be application/json (or send an X-GraphQL-CSRF header)',
+                  extensions: { code: 'BAD_USER_INPUT' },
+                },
+              ],
+            }),
+            { status: 403, headers: { 'content-type': 'application/json' } },
+          ),
+        );
+      }
+    },
+  };
+}
+
 function requestIdFrom(header: unknown): string {
   return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : randomUUID();
 }
 
 export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
   const now = opts.now ?? Date.now;
-  const plugins: Plugin[] = [];
+  const { limits } = opts;
+  const plugins: Plugin[] = [
+    // Document limits (graphql-armor): they run in validation and parsing, so graphql-ws
+    // operations, which go through the same envelop pipeline, are held to them too.
+    maxDepthPlugin({ n: limits.maxDepth, ignoreIntrospection: true, exposeLimits: true }) as Plugin,
+    maxAliasesPlugin({ n: limits.maxAliases, allowList: [], exposeLimits: true }) as Plugin,
+    maxTokensPlugin({ n: limits.maxTokens, exposeLimits: true }) as Plugin,
+    costLimitPlugin({ maxCost: limits.maxCost, ignoreIntrospection: true, exposeLimits: true }) as Plugin,
+    csrfPrevention(),
+  ];
   // Notes the operation name for the request's log line.
   plugins.push({
     onExecute: ({ args }) => noteOperation(args),
@@ -163,6 +205,30 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
         'request',
       );
     });
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (req.method === 'POST' || req.method === 'PUT') {
+      // Refuse oversized bodies before reading them; a body without a length is refused too,
+      // so nothing unbounded is ever buffered.
+      const tooBig = Number.isFinite(declared) && declared > limits.maxBodyBytes;
+      const unknownLength = !Number.isFinite(declared);
+      if (tooBig || unknownLength) {
+        res.writeHead(tooBig ? 413 : 411, { 'content-type': 'application/json', connection: 'close' });
+        res.end(
+          JSON.stringify({
+            errors: [
+              {
+                message: tooBig
+                  ? `Request body is larger than ${limits.maxBodyBytes} bytes`
+                  : 'Request body needs a Content-Length',
+                extensions: { code: 'BAD_USER_INPUT' },
+              },
+            ],
+          }),
+        );
+        req.resume();
+        return;
+      }
+    }
     void (async () => {
       try {
         if (opts.routes && (await opts.routes(req, res))) return;
@@ -187,10 +253,11 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     else socket.destroy();
   });
 
-  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: opts.wsMaxPayload ?? 64 * 1024 });
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: limits.maxWsPayloadBytes });
+  const openOnSocket = new WeakMap<object, Set<string>>();
   const wsDisposable = useServer<Record<string, unknown>>(
     {
-      connectionInitWaitTimeout: opts.connectionInitWaitTimeoutMs ?? 3000,
+      connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
       onConnect: (ctx) => {
@@ -203,7 +270,20 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
         const client = opts.authenticate(ctx.connectionParams?.authorization as string | undefined);
         opts.logger.info({ transport: 'ws', operation: payload.operationName ?? null, client }, 'websocket operation');
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onComplete: (ctx, id) => {
+        openOnSocket.get(ctx.extra.socket)?.delete(id);
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        let open = openOnSocket.get(ctx.extra.socket);
+        if (!open) openOnSocket.set(ctx.extra.socket, (open = new Set()));
+        if (open.size >= limits.maxSubscriptionsPerConnection) {
+          return [
+            gatewayError(
+              'RATE_LIMITED',
+              `At most ${limits.maxSubscriptionsPerConnection} operations may be open on one WebSocket connection`,
+            ),
+          ];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -234,6 +314,7 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
           contextValue,
           rootValue: { execute, subscribe },
         };
+        open.add(id);
         return args;
       },
     },

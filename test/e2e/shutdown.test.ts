@@ -21,7 +21,7 @@ const SSE_STREAMS = 500;
 
 describe('graceful shutdown', () => {
   it('closes 1,000 open subscriptions on both transports cleanly and exits 0 within the timeout after SIGTERM', async () => {
-    proc = await spawnGateway({ SHUTDOWN_TIMEOUT_MS: '10000', DATA_DIR: tempDir(), MAX_ACTIVE_GENERATIONS: '10' });
+    proc = await spawnGateway({ SHUTDOWN_TIMEOUT_MS: '10000', MAX_SUBSCRIPTIONS_PER_CLIENT: '5000', MAX_SUBSCRIPTIONS_PER_CONNECTION: '100', DATA_DIR: tempDir(), MAX_ACTIVE_GENERATIONS: '10' });
     const url = proc.url;
     const res = await fetch(`${url}/graphql`, {
       method: 'POST',
