@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { getOperationAST, NoSchemaIntrospectionCustomRule, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
@@ -284,6 +284,12 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
             ),
           ];
         }
+        // Reserved before any await, so messages arriving together cannot all pass the check.
+        open.add(id);
+        const refuse = (errors: readonly GraphQLError[]): readonly GraphQLError[] => {
+          open.delete(id);
+          return errors;
+        };
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -295,16 +301,16 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
         try {
           document = parse(payload.query);
         } catch (err) {
-          return [gatewayError('BAD_USER_INPUT', err instanceof Error ? err.message : 'Syntax error')];
+          return refuse([err instanceof GraphQLError ? err : gatewayError('BAD_USER_INPUT', err instanceof Error ? err.message : 'Syntax error')]);
         }
         const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return refuse(errors);
         let contextValue;
         try {
           contextValue = await contextFactory();
         } catch (err) {
           // Returning errors keeps the socket (and its other subscriptions) open.
-          return [err instanceof Error && 'extensions' in err ? (err as never) : gatewayError('INTERNAL_SERVER_ERROR', 'Unexpected error.')];
+          return refuse([err instanceof GraphQLError ? err : gatewayError('INTERNAL_SERVER_ERROR', 'Unexpected error.')]);
         }
         const args: EnvelopedArgs = {
           schema,
@@ -314,7 +320,6 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
           contextValue,
           rootValue: { execute, subscribe },
         };
-        open.add(id);
         return args;
       },
     },
