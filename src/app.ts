@@ -11,7 +11,7 @@ import { MemoryRateLimiter, type RateLimiter } from './generations/rate-limit.js
 import { DurationEstimator } from './generations/progress.js';
 import { GenerationService } from './generations/service.js';
 import type { GenerationStore } from './generations/store.js';
-import { MemoryStore } from './generations/memory-store.js';
+import { openSqliteStore } from './generations/sqlite-store.js';
 import { createLogger } from './logger.js';
 import { buildSchema } from './schema/index.js';
 import { createAuthenticator } from './server/auth.js';
@@ -100,7 +100,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       ...deps.upstreamOptions,
     });
 
-  const store = deps.store ?? new MemoryStore();
+  const store = deps.store ?? (await openSqliteStore(config.dataDir));
   const estimator = new DurationEstimator();
   for (const s of await store.recentCompletions(500)) estimator.observe(s.resolution, s.duration, s.tookMs);
   const rateLimiter: RateLimiter = new MemoryRateLimiter(config.generateRatePerMinute);

@@ -146,6 +146,7 @@ export function parseTokens(raw: string): ClientToken[] {
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(client)) {
       throw new ConfigError(`GATEWAY_TOKENS entry ${i + 1}: client name may use letters, digits, . _ - (1..64)`);
     }
+    if (/\s/.test(token)) throw new ConfigError(`GATEWAY_TOKENS entry ${i + 1} (${client}): token must not contain whitespace`);
     if (token.length < 16) {
       throw new ConfigError(`GATEWAY_TOKENS entry ${i + 1} (${client}): token must be at least 16 characters`);
     }

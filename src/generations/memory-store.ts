@@ -51,6 +51,7 @@ export class MemoryStore implements GenerationStore {
   }
 
   async recentCompletions(limit: number): Promise<CompletedSample[]> {
+    if (limit <= 0) return [];
     return [...this.gens.values()]
       .filter((g) => g.status === 'COMPLETED' && g.completedAt !== null && g.inputKnown)
       .sort((a, b) => (a.completedAt ?? 0) - (b.completedAt ?? 0))

@@ -302,6 +302,10 @@ export class GenerationService {
     return this.opts.hub.watch(
       id,
       async () => {
+        // A generation this client owns is kept fresh by its poller: answering from the store
+        // keeps subscriber count from turning into provider reads.
+        const stored = await this.opts.store.get(id);
+        if (stored && stored.owner === owner) return stored;
         const gen = await this.get(owner, id);
         if (!gen) throw new ServiceError('NOT_FOUND', `No video generation with id "${id}"`);
         return gen;

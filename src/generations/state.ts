@@ -100,7 +100,7 @@ export function expire(gen: Generation, now: number, timeoutMs: number): Applied
     completedAt: now,
     error: {
       code: 'TIMED_OUT',
-      message: `No terminal answer from the provider within ${Math.round(timeoutMs / 1000)} s`,
+      message: `No terminal answer from the provider within ${timeoutMs >= 10_000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`,
     },
     transitions: [...gen.transitions, { status: 'TIMED_OUT', providerStatus: gen.providerStatus, at: now }],
   };

@@ -32,17 +32,16 @@ export function createMaskError(logger: Logger): (error: unknown, message: strin
     if (original instanceof ServiceError) return fromService(original, error instanceof GraphQLError ? error.path : undefined);
     if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {
       // Validation, parse and deliberate GraphQL errors are the client's to see.
-      if (original instanceof GraphQLError) return original;
-      if (!error.extensions?.code) {
-        return new GraphQLError(error.message, {
-          nodes: error.nodes,
-          source: error.source,
-          positions: error.positions,
-          path: error.path,
-          extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
-        });
-      }
-      return error;
+      if (error.extensions?.code) return error;
+      // Coercion errors (a variable of the wrong type) arrive without a code: they are the
+      // caller's input at fault.
+      return new GraphQLError(error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+      });
     }
     logger.error({ err: original }, 'unexpected error while executing an operation');
     return new GraphQLError(message, {

@@ -3,6 +3,7 @@
  * transport. The poller is the only thing that polls; it publishes each status transition once
  * on a typed pub/sub topic, and subscriptions only listen.
  */
+import { setMaxListeners } from 'node:events';
 import { createPubSub, type PubSub, type PubSubEventTarget } from '@graphql-yoga/subscription';
 import { Repeater } from '@repeaterjs/repeater';
 import type { Logger } from 'pino';
@@ -63,6 +64,11 @@ export interface SubscriberInfo {
   client: string;
 }
 
+interface Subscriber extends SubscriberInfo {
+  /** Re-reads the current state and sends it if it is newer than what was sent. */
+  resync(): Promise<void>;
+}
+
 interface Poller {
   id: string;
   timer: NodeJS.Timeout | null;
@@ -82,10 +88,14 @@ export class WatchHub {
   private stopping = false;
   private unauthorizedLogged = false;
   /** Open subscription streams: how to end each, and who holds it on which transport. */
-  private readonly subscribers = new Map<() => void, SubscriberInfo>();
+  private readonly subscribers = new Map<() => void, Subscriber>();
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: WatchHubOptions) {
-    this.pubsub = createPubSub<Topics>(opts.eventTarget ? { eventTarget: opts.eventTarget } : {});
+    const target: HubEventTarget = opts.eventTarget ?? new EventTarget();
+    // Every subscriber is a listener on one target: thousands are expected, not a leak.
+    if (!opts.eventTarget) setMaxListeners(0, target as EventTarget);
+    this.pubsub = createPubSub<Topics>({ eventTarget: target });
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
   }
@@ -154,7 +164,7 @@ export class WatchHub {
       const untrack = (): void => void source.return();
       // Ending from outside (shutdown) stops this stream, which completes it for the client.
       const end = (): void => stop();
-      this.subscribers.set(end, info);
+      // Declared before use: emit and resync close over `sent`.
       let sent = 0;
       const emit = (gen: Generation): void => {
         if (gen.transitions.length <= sent) return;
@@ -163,12 +173,25 @@ export class WatchHub {
         void push(gen);
         if (isTerminal(gen.status)) stop();
       };
+      this.subscribers.set(end, {
+        ...info,
+        resync: async () => {
+          const gen = await this.opts.store.get(id);
+          if (gen) emit(gen);
+        },
+      });
       void stop.then(untrack);
+      // A pub/sub Repeater attaches its listener on the first next(): start it now, before the
+      // current state loads, so a transition published meanwhile is queued, not lost.
+      let pending = source.next();
       try {
         const current = await loadCurrent();
         this.track(current);
         emit(current);
-        for await (const gen of source) emit(gen);
+        for (let r = await pending; !r.done; r = await pending) {
+          emit(r.value);
+          pending = source.next();
+        }
         // The source only ends when this stream was stopped, or the pub/sub was torn down.
         stop();
       } catch (err) {
@@ -180,9 +203,38 @@ export class WatchHub {
     });
   }
 
+  /**
+   * After a gap in pub/sub delivery (a Redis reconnect), transitions may have been published
+   * while nobody here listened: every open stream re-reads the stored state and catches up.
+   */
+  async resyncSubscriptions(): Promise<void> {
+    await Promise.allSettled([...this.subscribers.values()].map((s) => s.resync()));
+  }
+
+  /**
+   * Cluster mode: periodically picks up every unfinished generation in the shared store, so a
+   * generation whose instance died is polled again (the lease decides who polls).
+   */
+  startSweep(intervalMs: number): void {
+    if (this.sweepTimer) return;
+    const sweep = (): void => {
+      void this.resume()
+        .catch((err: unknown) => this.opts.logger.warn({ err }, 'sweep of unfinished generations failed'))
+        .finally(() => {
+          if (this.stopping) return;
+          this.sweepTimer = setTimeout(sweep, intervalMs);
+          this.sweepTimer.unref();
+        });
+    };
+    this.sweepTimer = setTimeout(sweep, intervalMs);
+    this.sweepTimer.unref();
+  }
+
   /** Stops every poller; in-flight reads finish and save their state. Idempotent. */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
     for (const p of this.pollers.values()) this.cancel(p);
     this.pollers.clear();
     for (const end of [...this.subscribers.keys()]) end();
@@ -233,7 +285,10 @@ export class WatchHub {
     if (p.stopped) return;
     const actualDelayMs = this.now() - p.scheduledAt;
     if (this.opts.lease && !(await this.opts.lease.acquire(p.id).catch(() => false))) {
-      this.schedule(p, this.opts.lease.retryMs);
+      // Another instance polls it; stop asking once it has ended.
+      const seen = await this.opts.store.get(p.id).catch(() => undefined);
+      if (seen === null || (seen && isTerminal(seen.status))) this.untrack(p.id);
+      else this.schedule(p, this.opts.lease.retryMs);
       return;
     }
     let gen: Generation | null = null;

@@ -18,7 +18,7 @@ export function nextPollDelay(gen: Pick<Generation, 'createdAt' | 'expectedDurat
   if (!opts.adaptive) return base;
   const expectedEnd = gen.createdAt + gen.expectedDurationMs;
   const remaining = expectedEnd - now;
-  const dense = Math.max(MIN_POLL_MS, Math.round(base / 4));
+  const dense = Math.min(base, Math.max(MIN_POLL_MS, Math.round(base / 4)));
   if (remaining > base) {
     // Early: halve the distance to the expected end, never below the base interval, and never
     // above four of them so an early failure is still noticed soon.

@@ -1,0 +1,489 @@
+/**
+ * One contract, every store: the same suite runs against MemoryStore (the reference) and the
+ * SQLite store, so the durable store cannot drift from the behaviour the service relies on.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/generations/memory-store.js';
+import { openSqliteStore } from '../../src/generations/sqlite-store.js';
+import { comparePosition, type GenerationStore, type Page, type PageRequest } from '../../src/generations/store.js';
+import type { Generation, GenerationStatus } from '../../src/generations/types.js';
+
+interface Harness {
+  name: string;
+  open: (dir: string) => Promise<GenerationStore>;
+}
+
+const harnesses: Harness[] = [
+  { name: 'memory', open: async () => new MemoryStore() },
+  { name: 'sqlite', open: (dir) => openSqliteStore(dir) },
+];
+
+const T0 = Date.parse('2025-06-01T12:00:00Z');
+
+function gen(id: string, over: Partial<Generation> = {}): Generation {
+  const createdAt = over.createdAt ?? T0;
+  return {
+    id,
+    owner: 'alice',
+    input: {
+      prompt: `a prompt for ${id}`,
+      negativePrompt: null,
+      aspectRatio: '16:9',
+      resolution: '720p',
+      duration: 5,
+      style: null,
+      seed: null,
+    },
+    inputKnown: true,
+    status: 'QUEUED',
+    providerStatus: 'queued',
+    video: null,
+    error: null,
+    usage: null,
+    expectedDurationMs: 35_000,
+    createdAt,
+    updatedAt: createdAt,
+    completedAt: null,
+    transitions: [{ status: 'QUEUED', providerStatus: 'queued', at: createdAt }],
+    idempotencyKey: null,
+    ...over,
+  };
+}
+
+function completed(id: string, createdAt: number, tookMs: number, over: Partial<Generation> = {}): Generation {
+  const completedAt = createdAt + tookMs;
+  return gen(id, {
+    createdAt,
+    status: 'COMPLETED',
+    providerStatus: 'completed',
+    video: { url: `https://cdn.example/${id}.mp4`, contentType: 'video/mp4', fileName: `${id}.mp4`, fileSize: 1234 },
+    updatedAt: completedAt,
+    completedAt,
+    transitions: [
+      { status: 'QUEUED', providerStatus: 'queued', at: createdAt },
+      { status: 'COMPLETED', providerStatus: 'completed', at: completedAt },
+    ],
+    ...over,
+  });
+}
+
+const ids = (items: Generation[]) => items.map((g) => g.id);
+
+/** What any store must answer: newest first by (createdAt, id), like comparePosition. */
+const newestFirst = (gens: Generation[]) => [...gens].sort((a, b) => comparePosition(b, a)).map((g) => g.id);
+
+async function saveAll(store: GenerationStore, gens: Generation[]): Promise<void> {
+  for (const g of gens) await store.save(g);
+}
+
+/** Follows `hasNextPage` from the first page to the last; `between` runs after each page. */
+async function walk(
+  store: GenerationStore,
+  owner: string,
+  req: Omit<PageRequest, 'after'>,
+  between?: (page: Page, n: number) => Promise<void>,
+): Promise<{ pages: Page[]; all: string[] }> {
+  const pages: Page[] = [];
+  let after: PageRequest['after'] = null;
+  for (let n = 0; n < 1000; n++) {
+    const page = await store.list(owner, { ...req, after });
+    pages.push(page);
+    await between?.(page, n);
+    const last = page.items.at(-1);
+    if (!page.hasNextPage || !last) break;
+    after = { createdAt: last.createdAt, id: last.id };
+  }
+  return { pages, all: pages.flatMap((p) => ids(p.items)) };
+}
+
+describe.each(harnesses)('GenerationStore contract: $name', ({ name, open }) => {
+  let dir: string;
+  let store: GenerationStore;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cinegraph-store-'));
+    store = await open(dir);
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it(`reports its kind`, () => {
+    expect(store.kind).toBe(name);
+  });
+
+  describe('save / get', () => {
+    it('round-trips every field, with ids holding ":" and "/" and unicode text', async () => {
+      const full = gen('1fe4344e-aaaa-bbbb:pixverse/v5/text-to-video', {
+        owner: 'client:ünïcödé/1',
+        input: {
+          prompt: 'Ein Drache 🐉 über dem Berg — ドラゴン "quoted" \\ back\nslash',
+          negativePrompt: 'blurry, 低画質',
+          aspectRatio: '9:16',
+          resolution: '1080p',
+          duration: 8,
+          style: '3d_animation',
+          seed: 2_147_483_647,
+        },
+        status: 'COMPLETED',
+        providerStatus: 'succeeded',
+        video: {
+          url: 'http://127.0.0.1:4000/videos/x.mp4',
+          contentType: 'video/mp4',
+          fileName: 'x.mp4',
+          fileSize: 987_654_321,
+          providerUrl: 'https://cdn.aimlapi.com/x.mp4?sig=a%2Fb',
+        },
+        usage: { creditsUsed: 45, tokensUsed: null, usdSpent: 0.315 },
+        expectedDurationMs: 74_000,
+        updatedAt: T0 + 74_123,
+        completedAt: T0 + 74_123,
+        transitions: [
+          { status: 'QUEUED', providerStatus: 'waiting', at: T0 },
+          { status: 'GENERATING', providerStatus: 'active', at: T0 + 5_000 },
+          { status: 'GENERATING', providerStatus: 'rendering-frames', at: T0 + 10_000 },
+          { status: 'COMPLETED', providerStatus: 'succeeded', at: T0 + 74_123 },
+        ],
+        idempotencyKey: 'key/with:colons',
+      });
+      const failed = gen('failed/1', {
+        status: 'FAILED',
+        providerStatus: 'error',
+        error: { code: 'UPSTREAM_ERROR', message: 'content policy: "nope"' },
+        inputKnown: false,
+        completedAt: T0 + 1,
+      });
+      const nullProviderUrl = completed('null-provider-url', T0, 1000, {
+        video: { url: 'u', contentType: null, fileName: null, fileSize: null, providerUrl: null },
+      });
+      const noProviderUrl = completed('no-provider-url', T0, 1000);
+
+      await saveAll(store, [full, failed, nullProviderUrl, noProviderUrl]);
+
+      for (const g of [full, failed, nullProviderUrl, noProviderUrl]) expect(await store.get(g.id)).toStrictEqual(g);
+      expect((await store.get('no-provider-url'))?.video).not.toHaveProperty('providerUrl');
+      expect((await store.get('null-provider-url'))?.video).toHaveProperty('providerUrl', null);
+    });
+
+    it('answers null for an unknown id, including prefixes of known ids', async () => {
+      await store.save(gen('abc:def/ghi'));
+      expect(await store.get('nope')).toBeNull();
+      expect(await store.get('abc:def')).toBeNull();
+      expect(await store.get('abc%3Adef%2Fghi')).toBeNull();
+    });
+
+    it('returns copies: mutating a result or the saved object changes nothing stored', async () => {
+      const g = gen('copy');
+      await store.save(g);
+      g.status = 'FAILED';
+      g.transitions.push({ status: 'FAILED', providerStatus: 'error', at: 1 });
+      const got = await store.get('copy');
+      expect(got?.status).toBe('QUEUED');
+      expect(got?.transitions).toHaveLength(1);
+      got!.input.prompt = 'changed';
+      expect((await store.get('copy'))?.input.prompt).toBe('a prompt for copy');
+    });
+
+    it('replaces a generation on update, transitions included (appended or rewritten)', async () => {
+      const first = gen('upd');
+      await store.save(first);
+      const running = gen('upd', {
+        status: 'GENERATING',
+        providerStatus: 'generating',
+        updatedAt: T0 + 5_000,
+        transitions: [...first.transitions, { status: 'GENERATING', providerStatus: 'generating', at: T0 + 5_000 }],
+      });
+      await store.save(running);
+      expect(await store.get('upd')).toStrictEqual(running);
+
+      const done = completed('upd', T0, 30_000, { usage: { creditsUsed: 10, tokensUsed: 20, usdSpent: null } });
+      await store.save(done);
+      expect(await store.get('upd')).toStrictEqual(done);
+
+      // A shorter, different history replaces the longer one entirely.
+      const rewritten = gen('upd', { owner: 'bob', transitions: [{ status: 'QUEUED', providerStatus: 'waiting', at: 7 }] });
+      await store.save(rewritten);
+      expect(await store.get('upd')).toStrictEqual(rewritten);
+      const none = gen('upd', { transitions: [] });
+      await store.save(none);
+      expect(await store.get('upd')).toStrictEqual(none);
+    });
+  });
+
+  describe('active generations', () => {
+    it('listActive returns every non-terminal generation of every owner', async () => {
+      await saveAll(store, [
+        gen('q', { status: 'QUEUED' }),
+        gen('g', { status: 'GENERATING', owner: 'bob' }),
+        completed('c', T0, 10),
+        gen('f', { status: 'FAILED' }),
+        gen('t', { status: 'TIMED_OUT', owner: 'bob' }),
+      ]);
+      const active = await store.listActive();
+      expect(ids(active).sort()).toEqual(['g', 'q']);
+      expect(active.find((g) => g.id === 'g')).toStrictEqual(gen('g', { status: 'GENERATING', owner: 'bob' }));
+
+      await store.save(completed('q', T0, 10));
+      expect(ids(await store.listActive())).toEqual(['g']);
+    });
+
+    it('listActive keeps first-save order, like the reference store', async () => {
+      await saveAll(store, [gen('z', { createdAt: 3 }), gen('a', { createdAt: 1 }), gen('m', { createdAt: 2 })]);
+      await store.save(gen('z', { createdAt: 3, status: 'GENERATING' }));
+      expect(ids(await store.listActive())).toEqual(['z', 'a', 'm']);
+    });
+
+    it('countActive counts per owner, non-terminal only', async () => {
+      await saveAll(store, [
+        gen('a1'),
+        gen('a2', { status: 'GENERATING' }),
+        completed('a3', T0, 1),
+        gen('a4', { status: 'FAILED' }),
+        gen('a5', { status: 'TIMED_OUT' }),
+        gen('b1', { owner: 'bob' }),
+      ]);
+      expect(await store.countActive('alice')).toBe(2);
+      expect(await store.countActive('bob')).toBe(1);
+      expect(await store.countActive('carol')).toBe(0);
+      await store.save(gen('a1', { status: 'FAILED' }));
+      expect(await store.countActive('alice')).toBe(1);
+    });
+  });
+
+  describe('list', () => {
+    // 23 generations, several sharing a createdAt so ties are broken by id, saved out of order.
+    const many = Array.from({ length: 23 }, (_, i) =>
+      gen(`gen-${String((i * 7) % 23).padStart(2, '0')}:v5/x`, {
+        createdAt: T0 + Math.floor(((i * 7) % 23) / 3) * 1000,
+        status: (['QUEUED', 'GENERATING', 'COMPLETED', 'FAILED', 'TIMED_OUT'] as const)[i % 5],
+      }),
+    );
+
+    it('lists newest first, across pages, with no duplicates or gaps', async () => {
+      await saveAll(store, many);
+      const expected = newestFirst(many);
+      for (const first of [1, 4, 5, 23, 50]) {
+        const { pages, all } = await walk(store, 'alice', { first, statuses: null });
+        expect(all).toEqual(expected);
+        expect(pages.at(-1)?.hasNextPage).toBe(false);
+        for (const p of pages.slice(0, -1)) expect(p).toMatchObject({ hasNextPage: true, items: { length: first } });
+      }
+    });
+
+    it('returns full generations in pages', async () => {
+      await saveAll(store, many);
+      const page = await store.list('alice', { first: 3, after: null, statuses: null });
+      const byId = new Map(many.map((g) => [g.id, g]));
+      for (const g of page.items) expect(g).toStrictEqual(byId.get(g.id));
+    });
+
+    it('treats `after` as exclusive, even for a position no generation holds', async () => {
+      await saveAll(store, many);
+      const expected = newestFirst(many);
+      const pivot = many.find((g) => g.id === expected[5])!;
+      const page = await store.list('alice', { first: 100, after: { createdAt: pivot.createdAt, id: pivot.id }, statuses: null });
+      expect(ids(page.items)).toEqual(expected.slice(6));
+      const between = await store.list('alice', { first: 100, after: { createdAt: pivot.createdAt, id: `${pivot.id}~` }, statuses: null });
+      expect(ids(between.items)).toEqual(expected.slice(5));
+      const oldest = await store.list('alice', { first: 100, after: { createdAt: 0, id: '' }, statuses: null });
+      expect(oldest).toEqual({ items: [], hasNextPage: false });
+    });
+
+    it('says hasNextPage exactly when more remain', async () => {
+      await saveAll(store, many.slice(0, 4));
+      expect((await store.list('alice', { first: 4, after: null, statuses: null })).hasNextPage).toBe(false);
+      expect((await store.list('alice', { first: 3, after: null, statuses: null })).hasNextPage).toBe(true);
+      expect(await store.list('nobody', { first: 3, after: null, statuses: null })).toEqual({ items: [], hasNextPage: false });
+    });
+
+    it('keeps cursors stable when generations are created between page fetches', async () => {
+      await saveAll(store, many);
+      const expected = newestFirst(many);
+      let added = 0;
+      const { all } = await walk(store, 'alice', { first: 4, statuses: null }, async (page) => {
+        const last = page.items.at(-1)!;
+        // Newer than everything (the usual case), and one at the cursor's own time with a
+        // greater id: both sort before the cursor, so neither may show up on later pages.
+        await store.save(gen(`new-${added++}`, { createdAt: T0 + 1_000_000 + added }));
+        await store.save(gen(`${last.id}~tie-${added}`, { createdAt: last.createdAt }));
+      });
+      expect(all).toEqual(expected);
+      expect(new Set(all).size).toBe(all.length);
+    });
+
+    it('shows a generation created behind the cursor on a later page', async () => {
+      await saveAll(store, many);
+      const { all } = await walk(store, 'alice', { first: 4, statuses: null }, async (_page, n) => {
+        if (n === 0) await store.save(gen('late-but-old', { createdAt: 1 }));
+      });
+      expect(all).toEqual([...newestFirst(many), 'late-but-old']);
+    });
+
+    it('filters by status, across pages', async () => {
+      await saveAll(store, many);
+      const want: GenerationStatus[] = ['COMPLETED', 'FAILED'];
+      const expected = newestFirst(many.filter((g) => want.includes(g.status)));
+      expect(expected.length).toBeGreaterThan(5);
+      const { all } = await walk(store, 'alice', { first: 2, statuses: want });
+      expect(all).toEqual(expected);
+      const dup = await walk(store, 'alice', { first: 3, statuses: ['FAILED', 'COMPLETED', 'FAILED'] });
+      expect(dup.all).toEqual(expected);
+      const one = await walk(store, 'alice', { first: 100, statuses: ['TIMED_OUT'] });
+      expect(one.all).toEqual(newestFirst(many.filter((g) => g.status === 'TIMED_OUT')));
+    });
+
+    it('treats null and empty statuses as "all"', async () => {
+      await saveAll(store, many);
+      expect((await walk(store, 'alice', { first: 7, statuses: [] })).all).toEqual(newestFirst(many));
+      expect((await walk(store, 'alice', { first: 7, statuses: null })).all).toEqual(newestFirst(many));
+    });
+
+    it('isolates owners', async () => {
+      await saveAll(store, [
+        gen('a1', { createdAt: 1 }),
+        gen('b1', { owner: 'bob', createdAt: 2 }),
+        gen('a2', { createdAt: 3 }),
+        gen('b2', { owner: 'bob', createdAt: 4 }),
+        gen('x', { owner: 'alice ', createdAt: 5 }),
+      ]);
+      expect((await walk(store, 'alice', { first: 1, statuses: null })).all).toEqual(['a2', 'a1']);
+      expect((await walk(store, 'bob', { first: 1, statuses: null })).all).toEqual(['b2', 'b1']);
+      expect((await walk(store, 'ALICE', { first: 1, statuses: null })).all).toEqual([]);
+    });
+
+    it('breaks createdAt ties by JavaScript string order, beyond ASCII too', async () => {
+      // U+FF01 sorts after the emoji's surrogates in UTF-8 byte order but before them in
+      // UTF-16 code-unit order (which JavaScript's < and comparePosition use).
+      const tied = ['a', 'B', 'b:1/2', '\uFF01', '\u{1F600}', 'é', 'e\u0301', '', 'a/b', 'a:b'].map((id) => gen(id));
+      await saveAll(store, tied);
+      const expected = newestFirst(tied);
+      // Newest first means descending: U+FF01 comes before the emoji here, not after.
+      expect(expected.indexOf('\uFF01')).toBeLessThan(expected.indexOf('\u{1F600}'));
+      expect((await walk(store, 'alice', { first: 3, statuses: null })).all).toEqual(expected);
+      expect((await walk(store, 'alice', { first: 1, statuses: null })).all).toEqual(expected);
+    });
+  });
+
+  describe('recentCompletions', () => {
+    it('returns the most recent completions with a known input, oldest first', async () => {
+      await saveAll(store, [
+        completed('c1', 1_000, 30_000, { input: { ...gen('x').input, resolution: '1080p' } }),
+        completed('c2', 2_000, 40_000, { input: { ...gen('x').input, duration: 8 } }),
+        completed('adopted', 3_000, 1, { inputKnown: false }),
+        gen('failed', { status: 'FAILED', completedAt: 100_000 }),
+        gen('running', { status: 'GENERATING' }),
+        completed('c3', 500, 10_000),
+      ]);
+      expect(await store.recentCompletions(10)).toEqual([
+        { resolution: '720p', duration: 5, tookMs: 10_000 },
+        { resolution: '1080p', duration: 5, tookMs: 30_000 },
+        { resolution: '720p', duration: 8, tookMs: 40_000 },
+      ]);
+      expect(await store.recentCompletions(2)).toEqual([
+        { resolution: '1080p', duration: 5, tookMs: 30_000 },
+        { resolution: '720p', duration: 8, tookMs: 40_000 },
+      ]);
+      expect(await store.recentCompletions(1)).toEqual([{ resolution: '720p', duration: 8, tookMs: 40_000 }]);
+    });
+
+    it('orders equal completion times by first save, like the reference store', async () => {
+      await saveAll(store, [completed('p', 0, 100), completed('q', 50, 50), completed('r', 90, 10)]);
+      await store.save(completed('p', 0, 100, { providerStatus: 'succeeded' }));
+      expect((await store.recentCompletions(3)).map((s) => s.tookMs)).toEqual([100, 50, 10]);
+      expect((await store.recentCompletions(2)).map((s) => s.tookMs)).toEqual([50, 10]);
+    });
+
+    it('is empty for an empty store', async () => {
+      expect(await store.recentCompletions(500)).toEqual([]);
+    });
+  });
+
+  describe('idempotency keys', () => {
+    const NOW = 1_000_000;
+    const TTL = 60_000;
+
+    it('claims, then shows the pending record, then the done record with the generation id', async () => {
+      expect(await store.getKey('alice', 'k1', NOW)).toBeNull();
+      expect(await store.claimKey('alice', 'k1', 'fp-1', NOW, TTL)).toEqual({ claimed: true });
+
+      const pending = { owner: 'alice', key: 'k1', fingerprint: 'fp-1', state: 'pending', generationId: null, createdAt: NOW, expiresAt: NOW + TTL };
+      expect(await store.claimKey('alice', 'k1', 'fp-other', NOW + 10, TTL)).toEqual({ claimed: false, record: pending });
+      expect(await store.getKey('alice', 'k1', NOW + 10)).toEqual(pending);
+
+      await store.save(gen('gen:1/x'));
+      await store.completeKey('alice', 'k1', 'gen:1/x');
+      const done = { ...pending, state: 'done', generationId: 'gen:1/x' };
+      expect(await store.getKey('alice', 'k1', NOW + 20)).toEqual(done);
+      expect(await store.claimKey('alice', 'k1', 'fp-1', NOW + 20, TTL)).toEqual({ claimed: false, record: done });
+    });
+
+    it('keeps keys per owner', async () => {
+      expect(await store.claimKey('alice', 'k', 'fp-a', NOW, TTL)).toEqual({ claimed: true });
+      expect(await store.claimKey('bob', 'k', 'fp-b', NOW, TTL)).toEqual({ claimed: true });
+      expect((await store.getKey('bob', 'k', NOW))?.fingerprint).toBe('fp-b');
+      // JSON-ish separators in owner or key cannot make two pairs collide.
+      expect(await store.claimKey('a","b', 'c', 'fp', NOW, TTL)).toEqual({ claimed: true });
+      expect(await store.claimKey('a', 'b","c', 'fp', NOW, TTL)).toEqual({ claimed: true });
+    });
+
+    it('marks a key in doubt, keeping it held', async () => {
+      await store.claimKey('alice', 'k2', 'fp', NOW, TTL);
+      await store.markKeyInDoubt('alice', 'k2');
+      const rec = await store.getKey('alice', 'k2', NOW + 1);
+      expect(rec).toMatchObject({ state: 'in_doubt', generationId: null, fingerprint: 'fp' });
+      expect(await store.claimKey('alice', 'k2', 'fp', NOW + 1, TTL)).toEqual({ claimed: false, record: rec });
+    });
+
+    it('frees a released key for a new claim', async () => {
+      await store.claimKey('alice', 'k3', 'fp', NOW, TTL);
+      await store.releaseKey('alice', 'k3');
+      expect(await store.getKey('alice', 'k3', NOW)).toBeNull();
+      expect(await store.claimKey('alice', 'k3', 'fp-2', NOW + 5, TTL)).toEqual({ claimed: true });
+      expect(await store.getKey('alice', 'k3', NOW + 5)).toMatchObject({ fingerprint: 'fp-2', state: 'pending', createdAt: NOW + 5 });
+    });
+
+    it('ignores expired records and lets them be reclaimed fresh', async () => {
+      await store.claimKey('alice', 'k4', 'fp-old', NOW, TTL);
+      await store.completeKey('alice', 'k4', 'old-gen');
+      expect(await store.getKey('alice', 'k4', NOW + TTL - 1)).not.toBeNull();
+      // expiresAt is exclusive: at NOW + TTL the record is gone.
+      expect(await store.getKey('alice', 'k4', NOW + TTL)).toBeNull();
+      expect(await store.claimKey('alice', 'k4', 'fp-new', NOW + TTL, TTL)).toEqual({ claimed: true });
+      expect(await store.getKey('alice', 'k4', NOW + TTL)).toEqual({
+        owner: 'alice',
+        key: 'k4',
+        fingerprint: 'fp-new',
+        state: 'pending',
+        generationId: null,
+        createdAt: NOW + TTL,
+        expiresAt: NOW + 2 * TTL,
+      });
+    });
+
+    it('ignores complete / in-doubt / release on unknown keys', async () => {
+      await store.completeKey('alice', 'none', 'g');
+      await store.markKeyInDoubt('alice', 'none');
+      await store.releaseKey('alice', 'none');
+      expect(await store.getKey('alice', 'none', NOW)).toBeNull();
+    });
+
+    it('lets exactly one of many concurrent claims win', async () => {
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claimKey('alice', 'race', `fp-${i}`, NOW, TTL)));
+      expect(results.filter((r) => r.claimed)).toHaveLength(1);
+    });
+  });
+
+  describe('health and close', () => {
+    it('is healthy while open, not after close, and close is idempotent', async () => {
+      expect(await store.healthy()).toBe(true);
+      await store.close();
+      expect(await store.healthy()).toBe(false);
+      await expect(store.close()).resolves.toBeUndefined();
+    });
+  });
+});
