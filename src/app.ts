@@ -236,6 +236,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       url = await server.listen(config.port, config.host);
       const resumed = await hub.resume();
       if (resumed > 0) logger.info({ resumed }, 'resumed polling of unfinished generations');
+      if (archiver) {
+        const unarchived = await store.listUnarchived(1000);
+        for (const gen of unarchived) archiver.enqueue(gen);
+        if (unarchived.length > 0) logger.info({ count: unarchived.length }, 'resumed archiving of finished videos');
+      }
       if (config.tokens === null) {
         logger.warn('GATEWAY_TOKENS is not set: the gateway is open, and every caller is the same client');
       }

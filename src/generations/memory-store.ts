@@ -35,6 +35,14 @@ export class MemoryStore implements GenerationStore {
     return [...this.gens.values()].filter((g) => !isTerminal(g.status)).map(clone);
   }
 
+  async listUnarchived(limit: number): Promise<Generation[]> {
+    if (limit <= 0) return [];
+    return [...this.gens.values()]
+      .filter((g) => g.status === 'COMPLETED' && g.video !== null && !g.video.archivedFile)
+      .slice(0, limit)
+      .map(clone);
+  }
+
   async list(owner: string, page: PageRequest): Promise<Page> {
     const statuses = page.statuses && page.statuses.length > 0 ? new Set(page.statuses) : null;
     const all = [...this.gens.values()]

@@ -574,6 +574,11 @@ function prepareStatements(db: Database.Database) {
       `SELECT ${GENERATION_COLUMNS} FROM generations INDEXED BY generations_active
        WHERE status NOT IN ${TERMINAL_SQL} ORDER BY seq`,
     ),
+    listUnarchived: db.prepare<[number], GenerationRow>(
+      `SELECT ${GENERATION_COLUMNS} FROM generations
+       WHERE status = 'COMPLETED' AND video IS NOT NULL AND json_extract(video, '$.archivedFile') IS NULL
+       ORDER BY seq LIMIT ?`,
+    ),
     countActive: db
       .prepare<[string], number>(`SELECT count(*) FROM generations WHERE owner = ? AND status NOT IN ${TERMINAL_SQL}`)
       .pluck(),
@@ -671,6 +676,12 @@ export class SqliteStore implements GenerationStore {
   async listActive(): Promise<Generation[]> {
     this.assertOpen();
     return this.listActiveTx();
+  }
+
+  async listUnarchived(limit: number): Promise<Generation[]> {
+    this.assertOpen();
+    if (limit <= 0) return [];
+    return this.db.transaction(() => this.hydrate(this.stmt.listUnarchived.all(limit)))();
   }
 
   async list(owner: string, page: PageRequest): Promise<Page> {

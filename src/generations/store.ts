@@ -59,6 +59,8 @@ export interface GenerationStore {
   save(gen: Generation): Promise<void>;
   /** Every generation that is not in a terminal status, for the poller to resume. */
   listActive(): Promise<Generation[]>;
+  /** Completed generations whose video has no archived copy yet (oldest first), to resume archiving. */
+  listUnarchived(limit: number): Promise<Generation[]>;
   /** A client's generations, newest first. */
   list(owner: string, page: PageRequest): Promise<Page>;
   /** How many of a client's generations are not terminal. */

@@ -353,7 +353,7 @@ function feedProgress(gen) {
 // ---------------------------------------------------------------------------------------------
 // Rendering a generation
 
-let current = null; // { id, follower, lastStatus }
+let current = null; // { id, follower, lastStatus, gen }
 
 function describeOptions(gen) {
   const parts = [LABELS[gen.resolution], `${gen.duration} s`, LABELS[gen.aspectRatio]];
@@ -404,6 +404,8 @@ function renderGeneration(gen) {
   feedProgress(gen);
 
   if (gen.status === 'COMPLETED' && gen.video) showVideo(gen.video.url);
+  $('video-placeholder').hidden = TERMINAL.has(gen.status);
+  current.gen = gen;
   markRecent();
 }
 
@@ -436,6 +438,7 @@ function clearGeneration() {
   delete video.dataset.src;
   video.load();
   $('player').hidden = true;
+  $('video-placeholder').hidden = true;
   setConnection('ok', '');
 }
 
@@ -454,7 +457,7 @@ function setConnection(state, text) {
 /** Shows a generation and, unless it has ended, follows it live. */
 function watch(gen) {
   clearGeneration();
-  current = { id: gen.id, follower: null, lastStatus: null };
+  current = { id: gen.id, follower: null, lastStatus: null, gen: null };
   history.replaceState(null, '', `#id=${encodeURIComponent(gen.id)}`);
   renderGeneration(gen);
   if (TERMINAL.has(gen.status)) return;
@@ -651,10 +654,17 @@ async function submit(event) {
 // ---------------------------------------------------------------------------------------------
 // Recent generations
 
+/** Marks the generation on show in the list, and keeps its status badge current. */
 function markRecent() {
   for (const b of document.querySelectorAll('#recent button')) {
-    if (current && b.dataset.id === current.id) b.setAttribute('aria-current', 'true');
+    const isCurrent = current && b.dataset.id === current.id;
+    if (isCurrent) b.setAttribute('aria-current', 'true');
     else b.removeAttribute('aria-current');
+    if (isCurrent && current.gen) {
+      const badge = b.querySelector('.badge');
+      badge.dataset.status = current.gen.status;
+      badge.textContent = current.gen.status;
+    }
   }
 }
 

@@ -1,0 +1,227 @@
+/**
+ * The CLI's connection to a Cinegraph gateway: queries and mutations over GraphQL-over-HTTP with
+ * fetch, the `videoGenerationUpdates` subscription over WebSocket with graphql-ws (on `ws`).
+ */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { CliError, ExitCode, exitCodeForGraphQLError } from './errors.js';
+
+export type GenerationStatus = 'QUEUED' | 'GENERATING' | 'COMPLETED' | 'FAILED' | 'TIMED_OUT';
+export const TERMINAL: ReadonlySet<string> = new Set(['COMPLETED', 'FAILED', 'TIMED_OUT']);
+
+export interface Generation {
+  id: string;
+  status: GenerationStatus;
+  providerStatus: string;
+  prompt: string;
+  negativePrompt: string | null;
+  aspectRatio: string;
+  resolution: string;
+  duration: number;
+  style: string | null;
+  seed: number | null;
+  progress: number;
+  estimatedCompletionAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  video: { url: string; contentType: string | null; fileSize: number | null } | null;
+  error: { code: string; message: string } | null;
+  transitions: { status: GenerationStatus; providerStatus: string; at: string }[];
+}
+
+export interface UserError {
+  code: string;
+  message: string;
+  field: string[] | null;
+  retryAfterSeconds: number | null;
+}
+
+const FIELDS = `
+  id status providerStatus prompt negativePrompt aspectRatio resolution duration style seed
+  progress estimatedCompletionAt createdAt updatedAt completedAt
+  video { url contentType fileSize }
+  error { code message }
+  transitions { status providerStatus at }`;
+
+export const GENERATE = `mutation CliGenerate($input: GenerateVideoInput!) {
+  generateVideo(input: $input) {
+    generation { ${FIELDS} }
+    userErrors { code message field retryAfterSeconds }
+  }
+}`;
+export const READ = `query CliRead($id: ID!) { videoGeneration(id: $id) { ${FIELDS} } }`;
+export const FOLLOW = `subscription CliFollow($id: ID!) { videoGenerationUpdates(id: $id) { ${FIELDS} } }`;
+export const LIST = `query CliList($first: Int, $after: String, $status: [VideoGenerationStatus!]) {
+  videoGenerations(first: $first, after: $after, status: $status) {
+    edges { cursor node { id status prompt resolution duration aspectRatio style createdAt completedAt video { url } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export interface GatewayOptions {
+  /** The gateway's GraphQL endpoint, e.g. http://localhost:4000/graphql. */
+  url: string;
+  token?: string | undefined;
+  /** Longest wait for one HTTP answer. @default 30000 */
+  requestTimeoutMs?: number;
+  /** Reconnection attempts of the WebSocket before giving up. @default 6 */
+  retryAttempts?: number;
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
+}
+
+function describeCause(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: string }).code;
+    return code ? `${code} (${cause.message})` : cause.message;
+  }
+  return err.message;
+}
+
+export class Gateway {
+  private ws: Client | null = null;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly opts: GatewayOptions) {
+    this.timeoutMs = opts.requestTimeoutMs ?? 30_000;
+  }
+
+  get url(): string {
+    return this.opts.url;
+  }
+
+  private authHeader(): string | undefined {
+    return this.opts.token ? `Bearer ${this.opts.token}` : undefined;
+  }
+
+  async request<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    const auth = this.authHeader();
+    let res: Response;
+    try {
+      res = await fetch(this.opts.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          ...(auth ? { authorization: auth } : {}),
+        },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      const timedOut = err instanceof Error && err.name === 'TimeoutError';
+      throw new CliError(
+        timedOut
+          ? `the gateway at ${this.opts.url} did not answer within ${Math.round(this.timeoutMs / 1000)} s`
+          : `cannot reach the gateway at ${this.opts.url}: ${describeCause(err)}`,
+        ExitCode.CONNECTION,
+        timedOut ? 'TIMEOUT' : 'UNREACHABLE',
+      );
+    }
+    let body: GraphQLResponse<T>;
+    try {
+      body = (await res.json()) as GraphQLResponse<T>;
+    } catch {
+      throw new CliError(
+        `${this.opts.url} answered HTTP ${res.status} without a GraphQL response: is it the gateway's /graphql endpoint?`,
+        ExitCode.CONNECTION,
+        'NOT_GRAPHQL',
+      );
+    }
+    const first = body.errors?.[0];
+    if (first) {
+      const code = first.extensions?.code;
+      const hint = code === 'UNAUTHENTICATED' ? ' (pass --token or set CINEGRAPH_TOKEN)' : '';
+      throw new CliError(`${first.message}${hint}`, exitCodeForGraphQLError(code), code ?? 'GRAPHQL_ERROR', {
+        ...(first.extensions ?? {}),
+      });
+    }
+    if (!body.data) {
+      throw new CliError(`the gateway answered HTTP ${res.status} without data`, ExitCode.UNEXPECTED, 'NO_DATA');
+    }
+    return body.data;
+  }
+
+  /**
+   * Follows a generation until it ends. graphql-ws reconnects on its own (exponential backoff) and
+   * subscribes again; the gateway then sends the current state first, so nothing is missed.
+   */
+  async *follow(
+    id: string,
+    events: { onLost?: () => void; onReconnected?: () => void; signal?: AbortSignal } = {},
+  ): AsyncGenerator<Generation> {
+    let connectedBefore = false;
+    let lost = false;
+    let ended = false;
+    const auth = this.authHeader();
+    const ws = createClient({
+      url: this.opts.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: auth ? { authorization: auth } : {},
+      retryAttempts: this.opts.retryAttempts ?? 6,
+      // 4403: the gateway refused the token; asking again will not change its mind.
+      shouldRetry: (e) => !(e && typeof e === 'object' && 'code' in e && (e as { code: number }).code === 4403),
+      on: {
+        connected: () => {
+          if (connectedBefore && lost) events.onReconnected?.();
+          connectedBefore = true;
+          lost = false;
+        },
+        closed: () => {
+          if (connectedBefore && !lost && !ended) {
+            lost = true;
+            events.onLost?.();
+          }
+        },
+      },
+    });
+    this.ws = ws;
+    // Aborting (Ctrl-C) closes the socket, which ends the iteration below.
+    const onAbort = (): void => {
+      ended = true;
+      void ws.dispose();
+    };
+    events.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      for await (const result of ws.iterate<{ videoGenerationUpdates: Generation }>({ query: FOLLOW, variables: { id } })) {
+        const first = result.errors?.[0];
+        if (first) {
+          const code = (first.extensions as { code?: string } | undefined)?.code;
+          throw new CliError(first.message, exitCodeForGraphQLError(code), code ?? 'GRAPHQL_ERROR');
+        }
+        if (result.data) {
+          if (TERMINAL.has(result.data.videoGenerationUpdates.status)) ended = true;
+          yield result.data.videoGenerationUpdates;
+        }
+      }
+    } catch (err) {
+      if (events.signal?.aborted) return;
+      if (err instanceof CliError) throw err;
+      // graphql-ws rejects with the CloseEvent (or an Error) once it gives up.
+      const code = err && typeof err === 'object' && 'code' in err ? (err as { code: unknown }).code : undefined;
+      const reason = err && typeof err === 'object' && 'reason' in err ? String((err as { reason: unknown }).reason) : '';
+      if (code === 4403) {
+        throw new CliError('the gateway refused the token for live updates (pass --token or set CINEGRAPH_TOKEN)', ExitCode.CONNECTION, 'FORBIDDEN');
+      }
+      const detail = code !== undefined ? `closed with ${String(code)}${reason ? ` ${reason}` : ''}` : describeCause(err);
+      throw new CliError(`lost the live connection to ${this.opts.url}: ${detail}`, ExitCode.CONNECTION, 'CONNECTION_LOST');
+    } finally {
+      events.signal?.removeEventListener('abort', onAbort);
+      ended = true;
+      this.ws = null;
+      await ws.dispose();
+    }
+  }
+
+  async close(): Promise<void> {
+    const ws = this.ws;
+    this.ws = null;
+    await ws?.dispose();
+  }
+}

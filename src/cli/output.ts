@@ -1,0 +1,261 @@
+/**
+ * How the CLI shows a generation being followed: a live progress bar on a terminal, plain lines
+ * when stderr is not a terminal (logs, CI), or one JSON object per event with --json. Progress
+ * and status go to stderr; the result (the video URL) goes to stdout, so `$(cinegraph generate …)`
+ * captures just the URL.
+ */
+import type { Generation } from './gateway.js';
+import { TERMINAL } from './gateway.js';
+
+export interface OutStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface Io {
+  stdout: OutStream;
+  stderr: OutStream;
+}
+
+export interface WatchReporter {
+  /** The generation just created (generate) or read (watch). */
+  begin(gen: Generation, created: boolean): void;
+  update(gen: Generation): void;
+  lost(): void;
+  reconnected(): void;
+  /** The last state seen; prints the result. */
+  end(gen: Generation): void;
+  /** Stops timers; leaves the terminal clean. */
+  dispose(): void;
+}
+
+const ON_SCHEDULE = 0.9;
+const PENDING_CAP = 0.99;
+
+/**
+ * Progress between transitions: from the last reported value in a straight line to 90% at
+ * `estimatedCompletionAt` (the gateway's own estimate follows the same line), then slowly toward
+ * 99%; 100% only when COMPLETED; never backwards.
+ */
+export class ProgressEstimate {
+  private base = 0;
+  private baseAt = 0;
+  private eta: number | null = null;
+  private expectedMs = 30_000;
+  private status = '';
+  private shown = 0;
+
+  feed(gen: Generation, now: number): void {
+    this.status = gen.status;
+    this.base = Math.max(this.base, gen.progress);
+    this.baseAt = now;
+    this.eta = gen.estimatedCompletionAt ? Date.parse(gen.estimatedCompletionAt) : null;
+    if (this.eta !== null) this.expectedMs = Math.max(1000, this.eta - Date.parse(gen.createdAt));
+    this.shown = Math.max(this.shown, this.base);
+  }
+
+  at(now: number): number {
+    let p: number;
+    if (this.status === 'COMPLETED') p = 1;
+    else if (TERMINAL.has(this.status) || this.eta === null) p = this.base;
+    else {
+      const from = Math.max(this.base, ON_SCHEDULE);
+      if (now < this.eta) {
+        const f = Math.min(1, Math.max(0, (now - this.baseAt) / Math.max(1, this.eta - this.baseAt)));
+        p = this.base + (from - this.base) * f;
+      } else {
+        const overdue = (now - this.eta) / Math.max(1000, this.expectedMs);
+        p = from + (PENDING_CAP - from) * (1 - Math.exp(-2 * overdue));
+      }
+    }
+    this.shown = Math.max(this.shown, p);
+    return this.shown;
+  }
+
+  /** Seconds until the estimated completion, or null when unknown or ended. */
+  secondsLeft(now: number): number | null {
+    if (this.eta === null || TERMINAL.has(this.status)) return null;
+    return Math.max(0, Math.round((this.eta - now) / 1000));
+  }
+}
+
+export function percent(p: number, status: string): string {
+  const n = status === 'COMPLETED' ? 100 : Math.min(99, Math.floor(p * 100));
+  return `${String(n).padStart(3)}%`;
+}
+
+export function describeOptions(gen: Pick<Generation, 'resolution' | 'duration' | 'aspectRatio' | 'style' | 'seed'>): string {
+  const parts = [gen.resolution.replace(/^P/, '') + 'p', `${gen.duration} s`, gen.aspectRatio.replace(/^RATIO_/, '').replace('_', ':')];
+  if (gen.style) parts.push(gen.style.toLowerCase());
+  if (gen.seed !== null && gen.seed !== undefined) parts.push(`seed ${gen.seed}`);
+  return parts.join(', ');
+}
+
+function endMessage(gen: Generation): string {
+  if (gen.status === 'COMPLETED') return `completed: ${gen.video?.url ?? '(no URL)'}`;
+  return `${gen.status === 'FAILED' ? 'failed' : 'timed out'}: ${gen.error ? `${gen.error.message} (${gen.error.code})` : 'no reason given'}`;
+}
+
+/** One JSON object per line on stdout: started/current, update per transition, connection, done. */
+export class JsonReporter implements WatchReporter {
+  private last = '';
+  constructor(private readonly io: Io) {}
+  private line(obj: Record<string, unknown>): void {
+    this.io.stdout.write(`${JSON.stringify(obj)}\n`);
+  }
+  begin(gen: Generation, created: boolean): void {
+    this.last = `${gen.status}/${gen.providerStatus}`;
+    this.line({ type: created ? 'started' : 'current', generation: gen });
+  }
+  update(gen: Generation): void {
+    // The subscription opens with the current state, which `begin` has already shown.
+    const key = `${gen.status}/${gen.providerStatus}`;
+    if (key === this.last) return;
+    this.last = key;
+    this.line({ type: 'update', generation: gen });
+  }
+  lost(): void {
+    this.line({ type: 'connection', state: 'lost' });
+  }
+  reconnected(): void {
+    this.line({ type: 'connection', state: 'reconnected' });
+  }
+  end(gen: Generation): void {
+    this.update(gen);
+    this.line({
+      type: 'done',
+      id: gen.id,
+      status: gen.status,
+      videoUrl: gen.video?.url ?? null,
+      error: gen.error,
+    });
+  }
+  dispose(): void {}
+}
+
+/** A line per status change on stderr; the video URL on stdout. */
+export class PlainReporter implements WatchReporter {
+  private lastStatus = '';
+  constructor(
+    private readonly io: Io,
+    private readonly now: () => number = Date.now,
+  ) {}
+  private log(s: string): void {
+    this.io.stderr.write(`${s}\n`);
+  }
+  begin(gen: Generation, created: boolean): void {
+    this.log(`${created ? 'started' : 'watching'} ${gen.id} (${describeOptions(gen)})`);
+    this.update(gen);
+  }
+  update(gen: Generation): void {
+    if (gen.status === this.lastStatus) return;
+    this.lastStatus = gen.status;
+    const eta = gen.estimatedCompletionAt ? Math.max(0, Math.round((Date.parse(gen.estimatedCompletionAt) - this.now()) / 1000)) : null;
+    const left = eta !== null && !TERMINAL.has(gen.status) ? `  about ${eta} s left` : '';
+    this.log(`${gen.status.padEnd(10)} ${percent(gen.progress, gen.status)}  provider: ${gen.providerStatus}${left}`);
+  }
+  lost(): void {
+    this.log('connection lost; reconnecting…');
+  }
+  reconnected(): void {
+    this.log('reconnected');
+  }
+  end(gen: Generation): void {
+    this.update(gen);
+    if (gen.status === 'COMPLETED' && gen.video) this.io.stdout.write(`${gen.video.url}\n`);
+    else this.log(endMessage(gen));
+  }
+  dispose(): void {}
+}
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** A bar redrawn in place on a terminal, a permanent line per transition above it. */
+export class TtyReporter implements WatchReporter {
+  private readonly estimate = new ProgressEstimate();
+  private gen: Generation | null = null;
+  private lastStatus = '';
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private frame = 0;
+  private note = '';
+
+  constructor(
+    private readonly io: Io,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private clear(): void {
+    this.io.stderr.write('\r\x1b[2K');
+  }
+
+  private draw(): void {
+    const gen = this.gen;
+    if (!gen) return;
+    const now = this.now();
+    const p = this.estimate.at(now);
+    const columns = this.io.stderr.columns || 80;
+    const width = Math.max(10, Math.min(40, columns - 48));
+    const filled = Math.round(p * width);
+    const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+    const left = this.estimate.secondsLeft(now);
+    const spin = TERMINAL.has(gen.status) ? ' ' : SPINNER[this.frame++ % SPINNER.length];
+    const tail = this.note || (left === null ? '' : left > 0 ? `~${left} s left` : 'any moment');
+    const line = `${spin} ${gen.status.padEnd(10)} ${bar} ${percent(p, gen.status)}  ${tail}`;
+    this.clear();
+    this.io.stderr.write(line.slice(0, columns - 1));
+  }
+
+  private permanent(s: string): void {
+    this.clear();
+    this.io.stderr.write(`${s}\n`);
+    this.draw();
+  }
+
+  begin(gen: Generation, created: boolean): void {
+    this.permanent(`${created ? 'Started' : 'Watching'} ${gen.id} (${describeOptions(gen)})`);
+    this.update(gen);
+    this.timer ??= setInterval(() => this.draw(), 100);
+    this.timer.unref?.();
+  }
+
+  update(gen: Generation): void {
+    this.gen = gen;
+    this.estimate.feed(gen, this.now());
+    if (gen.status !== this.lastStatus) {
+      this.lastStatus = gen.status;
+      const at = gen.transitions.at(-1)?.at;
+      const time = at ? new Date(at).toLocaleTimeString() : '';
+      this.permanent(`  ${gen.status === 'COMPLETED' ? '✔' : TERMINAL.has(gen.status) ? '✖' : '•'} ${gen.status} (provider: ${gen.providerStatus}) ${time}`);
+    } else {
+      this.draw();
+    }
+  }
+
+  lost(): void {
+    this.note = 'connection lost, reconnecting…';
+    this.draw();
+  }
+
+  reconnected(): void {
+    this.note = '';
+    this.draw();
+  }
+
+  end(gen: Generation): void {
+    this.update(gen);
+    this.dispose();
+    if (gen.status === 'COMPLETED' && gen.video) this.io.stdout.write(`${gen.video.url}\n`);
+    else this.io.stderr.write(`${endMessage(gen)}\n`);
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.gen) {
+      this.draw();
+      this.io.stderr.write('\n');
+      this.gen = null;
+    }
+  }
+}
