@@ -68,6 +68,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const logger = deps.logger ?? createLogger(config.logLevel);
   const now = deps.now ?? Date.now;
 
+  // The store first: a bad DATA_DIR must stop start-up before anything else is listening.
+  const store = deps.store ?? (await openSqliteStore(config.dataDir));
   let simulator: Simulator | null = null;
   let baseUrl = config.baseUrl;
   let apiKey = config.apiKey;
@@ -100,7 +102,6 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       ...deps.upstreamOptions,
     });
 
-  const store = deps.store ?? (await openSqliteStore(config.dataDir));
   const estimator = new DurationEstimator();
   for (const s of await store.recentCompletions(500)) estimator.observe(s.resolution, s.duration, s.tookMs);
   const rateLimiter: RateLimiter = new MemoryRateLimiter(config.generateRatePerMinute);
