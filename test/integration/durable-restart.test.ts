@@ -101,8 +101,8 @@ describe('history', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const r = await gw.gql<PageData>(PAGE, { first: 3, after });
-      const page = r.body.data!.videoGenerations;
+      const r: { body: { data?: PageData } } = await gw.gql<PageData>(PAGE, { first: 3, after });
+      const page: PageData["videoGenerations"] = r.body.data!.videoGenerations;
       seen.push(...page.edges.map((e) => e.node.id));
       pages++;
       if (pages === 1) {
