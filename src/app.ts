@@ -68,8 +68,19 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const logger = deps.logger ?? createLogger(config.logLevel);
   const now = deps.now ?? Date.now;
 
-  // The store first: a bad DATA_DIR must stop start-up before anything else is listening.
-  const store = deps.store ?? (await openSqliteStore(config.dataDir));
+  // The store first: a bad DATA_DIR or an unreachable Redis must stop start-up before anything
+  // else is listening.
+  // Loaded only in cluster mode, so a single instance never loads the Redis client.
+  const cluster = !deps.store && config.redisUrl
+    ? await (await import('./cluster/index.js')).startCluster({
+        redisUrl: config.redisUrl,
+        logger,
+        leaseMs: config.leaseMs,
+        generateRatePerMinute: config.generateRatePerMinute,
+        retentionMs: config.retentionMs,
+      })
+    : null;
+  const store: GenerationStore = deps.store ?? cluster?.store ?? (await openSqliteStore(config.dataDir));
   let simulator: Simulator | null = null;
   let baseUrl = config.baseUrl;
   let apiKey = config.apiKey;
@@ -104,7 +115,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
 
   const estimator = new DurationEstimator();
   for (const s of await store.recentCompletions(500)) estimator.observe(s.resolution, s.duration, s.tookMs);
-  const rateLimiter: RateLimiter = new MemoryRateLimiter(config.generateRatePerMinute);
+  const rateLimiter: RateLimiter = cluster?.rateLimiter ?? new MemoryRateLimiter(config.generateRatePerMinute);
 
   const archiver = config.archiveVideos
     ? new Archiver({
@@ -125,6 +136,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     pollIntervalMs: config.pollIntervalMs,
     generationTimeoutMs: config.generationTimeoutMs,
     adaptivePolling: config.adaptivePolling,
+    ...(cluster ? { eventTarget: cluster.eventTarget, lease: cluster.lease } : {}),
     now,
     onPoll: (p) => metrics.pollLag.observe(Math.max(0, p.actualDelayMs - p.scheduledDelayMs) / 1000),
     onTransition: (gen) => {
@@ -156,9 +168,13 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     now,
   });
   live.hub = hub;
+  if (cluster) {
+    cluster.onReconnect(() => void hub.resyncSubscriptions());
+  }
 
   let shuttingDown = false;
   const readinessChecks: Array<() => Promise<string | null>> = [];
+  if (cluster) readinessChecks.push(async () => cluster.problem());
   const readiness = async (): Promise<Readiness> => {
     const problems: string[] = [];
     if (shuttingDown) problems.push('shutting down');
@@ -180,7 +196,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     if (await demoRoute(req, res, path)) return true;
     if (path === '/health') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ status: 'ok' }));
+      res.end(JSON.stringify({ status: 'ok', ...(cluster ? { instance: cluster.instanceId } : {}) }));
       return true;
     }
     if (path === '/metrics' && config.metrics) {
@@ -235,6 +251,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     readiness,
     async start() {
       url = await server.listen(config.port, config.host);
+      if (cluster) hub.startSweep(config.leaseMs);
       const resumed = await hub.resume();
       if (resumed > 0) logger.info({ resumed }, 'resumed polling of unfinished generations');
       if (archiver) {
@@ -256,6 +273,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         await hub.stop();
         await archiver?.stop();
         await store.close();
+        await cluster?.close();
         await simulator?.stop();
       })();
       return stopped;

@@ -59,6 +59,10 @@ export interface Config {
   /** When set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. @default null */
   metricsToken: string | null;
   limits: Limits;
+  /** Cluster mode: how long a poll lease lasts without renewal. @default 30000 */
+  leaseMs: number;
+  /** Cluster mode: how long records of finished generations are kept. @default 30 days */
+  retentionMs: number;
 }
 
 /** Limits on every door; each has its own variable. */
@@ -193,6 +197,8 @@ export function loadConfig(env: Env = process.env): Config {
     archiveDir: path.resolve(str(env, 'ARCHIVE_DIR') ?? path.join(str(env, 'DATA_DIR') ?? './data', 'videos')),
     metrics: bool(env, 'METRICS', true),
     metricsToken: str(env, 'METRICS_TOKEN') ?? null,
+    leaseMs: int(env, 'LEASE_MS', 30_000, 100, 3_600_000),
+    retentionMs: int(env, 'RETENTION_DAYS', 30, 1, 3650) * 86_400_000,
     limits: {
       maxBodyBytes: int(env, 'MAX_BODY_BYTES', 100 * 1024, 1024, 64 * 1024 * 1024),
       maxWsPayloadBytes: int(env, 'MAX_WS_PAYLOAD_BYTES', 100 * 1024, 1024, 64 * 1024 * 1024),

@@ -64,6 +64,7 @@ export class GenerationService {
   private readonly now: () => number;
   private readonly lookups = new Map<string, Promise<Generation | null>>();
   private readonly creating = new Map<string, Promise<CreateResult>>();
+  private badKeyReported = false;
 
   constructor(private readonly opts: GenerationServiceOptions) {
     this.now = opts.now ?? Date.now;
@@ -201,6 +202,14 @@ export class GenerationService {
       else await this.opts.store.releaseKey(owner, key);
     }
     const code = classifyUpstreamError(err);
+    if (err.status === 401 && !this.badKeyReported) {
+      // A 401 is the operator's misconfiguration, not the caller's: say it loudly, once.
+      this.badKeyReported = true;
+      this.opts.logger.error(
+        { status: 401, requestId: err.requestId },
+        'The provider rejected the API key (401): check AIMLAPI_KEY. Creates answer UPSTREAM_UNAVAILABLE until it is fixed.',
+      );
+    }
     this.opts.logger.warn({ client: owner, status: err.status, kind: err.kind, requestId: err.requestId }, 'create failed');
     if (code === 'RATE_LIMITED') {
       return fail({

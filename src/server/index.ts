@@ -9,7 +9,6 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionArgs, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
@@ -23,6 +22,7 @@ import type { GatewayContext } from '../schema/builder.js';
 import type { Authenticator } from './auth.js';
 import { createMaskError, gatewayError } from './errors.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
+import { serveGraphQLWs } from './ws-adapter.js';
 
 export interface GatewayServerOptions {
   schema: GraphQLSchema;
@@ -255,7 +255,7 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
 
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: limits.maxWsPayloadBytes });
   const openOnSocket = new WeakMap<object, Set<string>>();
-  const wsDisposable = useServer<Record<string, unknown>>(
+  const wsDisposable = serveGraphQLWs<Record<string, unknown>>(
     {
       connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
@@ -324,6 +324,7 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
       },
     },
     wss,
+    opts.logger,
   );
 
   return {
