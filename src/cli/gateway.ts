@@ -156,7 +156,6 @@ export class Gateway {
     id: string,
     events: { onLost?: () => void; onReconnected?: () => void; signal?: AbortSignal } = {},
   ): AsyncGenerator<Generation> {
-    let connectedBefore = false;
     let lost = false;
     let ended = false;
     const auth = this.authHeader();
@@ -169,12 +168,12 @@ export class Gateway {
       shouldRetry: (e) => !(e && typeof e === 'object' && 'code' in e && (e as { code: number }).code === 4403),
       on: {
         connected: () => {
-          if (connectedBefore && lost) events.onReconnected?.();
-          connectedBefore = true;
+          if (lost) events.onReconnected?.();
           lost = false;
         },
+        // Any close before the generation ends is a lost connection, acknowledged yet or not.
         closed: () => {
-          if (connectedBefore && !lost && !ended) {
+          if (!lost && !ended) {
             lost = true;
             events.onLost?.();
           }

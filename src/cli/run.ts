@@ -187,6 +187,19 @@ async function follow(gateway: Gateway, reporter: WatchReporter, first: Generati
       reporter.dispose();
       throw new CliError(`stopped watching; the generation goes on: cinegraph watch '${last.id}'`, ExitCode.INTERRUPTED, 'INTERRUPTED');
     }
+    if (!TERMINAL.has(last.status)) {
+      // The gateway ended the stream early (a restart, a shutdown): what is the state now?
+      const now = await read(gateway, last.id).catch(() => last);
+      if (!TERMINAL.has(now.status)) {
+        reporter.dispose();
+        throw new CliError(
+          `the gateway stopped sending updates before the generation ended; resume with: cinegraph watch '${last.id}'`,
+          ExitCode.CONNECTION,
+          'STREAM_ENDED',
+        );
+      }
+      last = now;
+    }
   }
   reporter.end(last);
   return exitFor(last);

@@ -1,24 +1,78 @@
 /**
- * One contract, every store: the same suite runs against MemoryStore (the reference) and the
- * SQLite store, so the durable store cannot drift from the behaviour the service relies on.
+ * One contract, every store: the same suite runs against MemoryStore (the reference), the SQLite
+ * store and the Redis store (cluster mode), so no durable store can drift from the behaviour the
+ * service relies on.
+ *
+ * The Redis cases run on a redis-server this file starts on a free port (or on REDIS_URL when
+ * set), each test under its own random key prefix. Without a redis-server binary they are
+ * skipped with a loud warning, except in CI, where they always run.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RedisStore } from '../../src/cluster/redis-store.js';
 import { MemoryStore } from '../../src/generations/memory-store.js';
 import { openSqliteStore } from '../../src/generations/sqlite-store.js';
 import { comparePosition, type GenerationStore, type Page, type PageRequest } from '../../src/generations/store.js';
 import type { Generation, GenerationStatus } from '../../src/generations/types.js';
+import { skipRedisTests, startRedis, type RedisServer } from '../utils/redis.js';
 
 interface Harness {
   name: string;
   open: (dir: string) => Promise<GenerationStore>;
 }
 
+/** The Redis side: one server and one client for the whole file, a fresh key prefix per test. */
+const redisEnv = {
+  server: null as RedisServer | null,
+  client: null as Redis | null,
+  prefixes: [] as string[],
+};
+
+const withRedis = !skipRedisTests('the RedisStore cases of the store contract');
+
+beforeAll(async () => {
+  if (!withRedis) return;
+  const url = process.env.REDIS_URL ?? (redisEnv.server = await startRedis()).url;
+  redisEnv.client = new Redis(url, { maxRetriesPerRequest: 1 });
+  await redisEnv.client.ping();
+});
+
+afterAll(async () => {
+  const { client, server } = redisEnv;
+  if (client) {
+    // On a shared REDIS_URL, leave nothing behind; a server of our own is simply stopped.
+    if (!server) {
+      for (const prefix of redisEnv.prefixes) {
+        for await (const keys of client.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<string[]>) {
+          if (keys.length > 0) await client.del(...keys);
+        }
+      }
+    }
+    await client.quit();
+  }
+  await server?.stop();
+});
+
 const harnesses: Harness[] = [
   { name: 'memory', open: async () => new MemoryStore() },
   { name: 'sqlite', open: (dir) => openSqliteStore(dir) },
+  ...(withRedis
+    ? [
+        {
+          name: 'redis',
+          open: async () => {
+            if (!redisEnv.client) throw new Error('the Redis client was not started');
+            const prefix = `contract-${randomUUID()}`;
+            redisEnv.prefixes.push(prefix);
+            return new RedisStore({ redis: redisEnv.client, prefix });
+          },
+        },
+      ]
+    : []),
 ];
 
 const T0 = Date.parse('2025-06-01T12:00:00Z');

@@ -187,8 +187,9 @@ function follow(id, { onData, onConnection, onFatal }) {
     const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${GRAPHQL_PATH}`;
     const ws = new WebSocket(url, 'graphql-transport-ws');
     socket = ws;
-    let acknowledged = false;
+    let opened = false;
     ws.addEventListener('open', () => {
+      opened = true;
       const token = tokenInput().value.trim();
       ws.send(JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} }));
       // A gateway that never acknowledges is as good as unreachable.
@@ -205,7 +206,6 @@ function follow(id, { onData, onConnection, onFatal }) {
       }
       switch (msg.type) {
         case 'connection_ack':
-          acknowledged = true;
           clearTimeout(ackTimer);
           if (isRetry) onConnection('ok', 'Reconnected: following the generation again.');
           attempt = 0;
@@ -250,7 +250,7 @@ function follow(id, { onData, onConnection, onFatal }) {
         stop();
         return;
       }
-      scheduleRetry(acknowledged ? 'Connection to the gateway lost.' : 'Cannot connect to the gateway.');
+      scheduleRetry(opened ? 'Connection to the gateway lost.' : 'Cannot connect to the gateway.');
     });
   }
 

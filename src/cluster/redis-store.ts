@@ -1,0 +1,523 @@
+/**
+ * The cluster-mode store: generations and idempotency keys in Redis, shared by every gateway
+ * instance. Behaviour matches MemoryStore exactly (orderings included); what Redis adds is
+ * retention: records of finished generations expire `retentionMs` after their last save.
+ *
+ * Layout (every variable part URI-encoded by `redisKey`):
+ *
+ * | key                        | type   | holds                                                     |
+ * |----------------------------|--------|-----------------------------------------------------------|
+ * | `gen:<id>`                 | hash   | `json` (the Generation), `owner`, `seq` (first-save       |
+ * |                            |        | number), `rc` (its member in `recent`, when any)          |
+ * | `seq`                      | string | counter behind `seq`                                      |
+ * | `history:<owner>`          | zset   | id → createdAt (list)                                     |
+ * | `active`                   | zset   | id → seq, non-terminal only (listActive, first-save order)|
+ * | `active-owner:<owner>`     | set    | ids, non-terminal only (countActive)                      |
+ * | `unarchived`               | zset   | id → seq, completed with a video not archived yet         |
+ * | `recent`                   | zset   | `<seq>|<resolution>|<duration>|<tookMs>` → completedAt,   |
+ * |                            |        | capped (recentCompletions)                                |
+ * | `idem:<owner>:<key>`       | hash   | an idempotency record, with a Redis TTL                   |
+ *
+ * Every write of a generation is one Lua script, so the record and all its index entries change
+ * together (a crash or a concurrent reader never sees one without the other). Records expire on
+ * their own; index members whose record has gone are skipped on read and removed then (with a
+ * check-and-remove script, so a record re-created meanwhile keeps its member), plus a small
+ * sweep of the oldest members after each terminal save so indexes nobody reads stay bounded.
+ *
+ * Scripts touch only the keys passed in KEYS (the previous owner's indexes included: `save`
+ * reads the owner first and the script checks it is unchanged), as Redis asks of scripts.
+ *
+ * Ordering notes. Redis orders equal scores by member bytes (UTF-8), JavaScript compares strings
+ * by UTF-16 code units; the two differ above U+FFFF. So `list` fetches whole groups of equal
+ * createdAt and orders them in code with `comparePosition`. MemoryStore iterates a Map (first
+ * insertion order); `seq`, kept across updates, reproduces that order for listActive,
+ * listUnarchived and ties in recentCompletions (zero-padded, so byte order is numeric order).
+ */
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import {
+  comparePosition,
+  type ClaimResult,
+  type CompletedSample,
+  type GenerationStore,
+  type IdempotencyRecord,
+  type IdempotencyState,
+  type Page,
+  type PageRequest,
+} from '../generations/store.js';
+import { isTerminal, type Duration, type Generation, type Resolution } from '../generations/types.js';
+import { redisKey } from './keys.js';
+
+/** @default 30 days */
+export const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Completion samples kept for the duration estimator (it reads the last 500 at start-up).
+ * @default 1000
+ */
+export const DEFAULT_RECENT_COMPLETIONS_CAP = 1000;
+
+export interface RedisStoreOptions {
+  /** An ioredis client, owned by the caller: `close()` does not quit it. */
+  redis: Redis;
+  /**
+   * First part of every key, so several gateways (or tests) can share one Redis.
+   * @default 'cinegraph'
+   */
+  prefix?: string;
+  /**
+   * How long the record of a finished (terminal) generation is kept after its last save.
+   * Active generations never expire.
+   * @default 2_592_000_000 // 30 days
+   */
+  retentionMs?: number;
+  /**
+   * How many completion samples `recentCompletions` can answer from (the newest are kept).
+   * @default 1000
+   */
+  recentCompletionsCap?: number;
+  /**
+   * How long `healthy()` waits for PING before answering false.
+   * @default 1000 // 1 s
+   */
+  healthTimeoutMs?: number;
+}
+
+/**
+ * A Lua script run by digest (EVALSHA), falling back to EVAL when the server does not know it
+ * yet (first use, or after a Redis restart flushed the script cache).
+ */
+export class LuaScript {
+  readonly sha: string;
+
+  constructor(readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return redis.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+/**
+ * Writes a generation and every index entry in one step.
+ * KEYS: 1 record, 2 seq counter, 3 history (owner), 4 active, 5 active-owner (owner),
+ *       6 unarchived, 7 recent, 8 history (previous owner), 9 active-owner (previous owner)
+ * ARGV: 1 '1' when a record is expected, 2 its expected owner, 3 json, 4 owner, 5 createdAt,
+ *       6 id, 7 '1' when active, 8 '1' when unarchived, 9 completedAt of a completion sample
+ *       or '', 10 the sample ('<resolution>|<duration>|<tookMs>'), 11 retentionMs, 12 recent cap
+ * Returns 0 when the record's owner is not the expected one (the caller re-reads and retries:
+ * the previous owner's index keys must be passed in KEYS), 1 when written.
+ */
+const SAVE = new LuaScript(`
+local old = redis.call('HGET', KEYS[1], 'owner')
+if ARGV[1] == '1' then
+  if old ~= ARGV[2] then return 0 end
+elseif old then
+  return 0
+end
+local id = ARGV[6]
+local seq = redis.call('HGET', KEYS[1], 'seq')
+if not seq then seq = tostring(redis.call('INCR', KEYS[2])) end
+if old and old ~= ARGV[4] then
+  redis.call('ZREM', KEYS[8], id)
+  redis.call('SREM', KEYS[9], id)
+end
+local oldRecent = redis.call('HGET', KEYS[1], 'rc')
+if oldRecent then redis.call('ZREM', KEYS[7], oldRecent) end
+redis.call('HSET', KEYS[1], 'json', ARGV[3], 'owner', ARGV[4], 'seq', seq)
+redis.call('ZADD', KEYS[3], ARGV[5], id)
+if ARGV[7] == '1' then
+  redis.call('ZADD', KEYS[4], seq, id)
+  redis.call('SADD', KEYS[5], id)
+  redis.call('PERSIST', KEYS[1])
+else
+  redis.call('ZREM', KEYS[4], id)
+  redis.call('SREM', KEYS[5], id)
+  redis.call('PEXPIRE', KEYS[1], ARGV[11])
+end
+if ARGV[8] == '1' then
+  redis.call('ZADD', KEYS[6], seq, id)
+else
+  redis.call('ZREM', KEYS[6], id)
+end
+if ARGV[9] ~= '' then
+  local member = string.rep('0', 16 - #seq) .. seq .. '|' .. ARGV[10]
+  redis.call('ZADD', KEYS[7], ARGV[9], member)
+  redis.call('HSET', KEYS[1], 'rc', member)
+  redis.call('ZREMRANGEBYRANK', KEYS[7], 0, -(tonumber(ARGV[12]) + 1))
+else
+  redis.call('HDEL', KEYS[1], 'rc')
+end
+return 1
+`);
+
+/**
+ * Removes sorted-set index members whose record is gone (or, with ARGV[1] = '1', belongs to another owner
+ * than ARGV[2]), checking each record at removal time.
+ * KEYS: 1 the index, 2.. the records; ARGV: 1 check owner, 2 owner, 3.. the ids.
+ */
+const CLEAN = new LuaScript(`
+local removed = 0
+for i = 2, #KEYS do
+  local owner = redis.call('HGET', KEYS[i], 'owner')
+  if (not owner) or (ARGV[1] == '1' and owner ~= ARGV[2]) then
+    removed = removed + redis.call('ZREM', KEYS[1], ARGV[i + 1])
+  end
+end
+return removed
+`);
+
+/**
+ * Claims an idempotency key unless a live record holds it. Liveness compares the record's
+ * `expiresAt` with the caller's clock (like the other stores); the Redis TTL only cleans up.
+ * KEYS: 1 the key; ARGV: 1 now, 2 fingerprint, 3 expiresAt, 4 ttl for PEXPIRE.
+ * Returns 1 when claimed, else the holder's fields (HGETALL).
+ */
+const CLAIM = new LuaScript(`
+local exp = redis.call('HGET', KEYS[1], 'expiresAt')
+if exp and tonumber(exp) > tonumber(ARGV[1]) then
+  return redis.call('HGETALL', KEYS[1])
+end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'fingerprint', ARGV[2], 'state', 'pending', 'createdAt', ARGV[1], 'expiresAt', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1
+`);
+
+/** Sets fields of an existing hash only (HSET keeps the TTL); unknown keys stay unknown. */
+const UPDATE_EXISTING = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+`);
+
+/** Attempts at a save whose record changed owner between the read and the script. */
+const SAVE_ATTEMPTS = 10;
+/** Members of the history and unarchived indexes checked after each terminal save. */
+const SWEEP_COUNT = 8;
+/** Records fetched per pipeline. */
+const FETCH_CHUNK = 200;
+
+interface Entry {
+  id: string;
+  /** The raw score, as Redis formats it (reused verbatim in range arguments). */
+  raw: string;
+  score: number;
+}
+
+function entries(flat: string[]): Entry[] {
+  const out: Entry[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const raw = flat[i + 1] as string;
+    out.push({ id: flat[i] as string, raw, score: Number(raw) });
+  }
+  return out;
+}
+
+const position = (e: Entry) => ({ createdAt: e.score, id: e.id });
+
+function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (!Number.isSafeInteger(v) || v <= 0) throw new Error(`RedisStore: ${name} must be a positive integer, got ${String(value)}`);
+  return v;
+}
+
+export class RedisStore implements GenerationStore {
+  readonly kind = 'redis';
+  private readonly redis: Redis;
+  private readonly prefix: string | undefined;
+  private readonly retentionMs: number;
+  private readonly recentCap: number;
+  private readonly healthTimeoutMs: number;
+  private closed = false;
+
+  constructor(opts: RedisStoreOptions) {
+    this.redis = opts.redis;
+    this.prefix = opts.prefix;
+    this.retentionMs = positiveInt('retentionMs', opts.retentionMs, DEFAULT_RETENTION_MS);
+    this.recentCap = positiveInt('recentCompletionsCap', opts.recentCompletionsCap, DEFAULT_RECENT_COMPLETIONS_CAP);
+    this.healthTimeoutMs = positiveInt('healthTimeoutMs', opts.healthTimeoutMs, 1000);
+  }
+
+  /** The Redis key of one kind (tests and diagnostics). */
+  key(kind: 'gen' | 'seq' | 'history' | 'active' | 'active-owner' | 'unarchived' | 'recent' | 'idem', ...parts: string[]): string {
+    return redisKey(this.prefix, kind, ...parts);
+  }
+
+  async get(id: string): Promise<Generation | null> {
+    this.assertOpen();
+    const json = await this.redis.hget(this.key('gen', id), 'json');
+    return json === null ? null : (JSON.parse(json) as Generation);
+  }
+
+  async save(gen: Generation): Promise<void> {
+    this.assertOpen();
+    const rec = this.key('gen', gen.id);
+    const active = !isTerminal(gen.status);
+    const unarchived = gen.status === 'COMPLETED' && gen.video !== null && !gen.video.archivedFile;
+    const sample = gen.status === 'COMPLETED' && gen.completedAt !== null && gen.inputKnown;
+    const json = JSON.stringify(gen);
+    for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
+      // The previous owner's index keys must be named in KEYS; the script checks that the
+      // owner read here is still the record's owner, and asks for a retry otherwise.
+      const prev = await this.redis.hget(rec, 'owner');
+      const prevOwner = prev ?? gen.owner;
+      const done = await SAVE.run(
+        this.redis,
+        [
+          rec,
+          this.key('seq'),
+          this.key('history', gen.owner),
+          this.key('active'),
+          this.key('active-owner', gen.owner),
+          this.key('unarchived'),
+          this.key('recent'),
+          this.key('history', prevOwner),
+          this.key('active-owner', prevOwner),
+        ],
+        [
+          prev === null ? '0' : '1',
+          prev ?? '',
+          json,
+          gen.owner,
+          String(gen.createdAt),
+          gen.id,
+          active ? '1' : '0',
+          unarchived ? '1' : '0',
+          sample ? String(gen.completedAt) : '',
+          sample ? `${gen.input.resolution}|${gen.input.duration}|${(gen.completedAt ?? 0) - gen.createdAt}` : '',
+          String(this.retentionMs),
+          String(this.recentCap),
+        ],
+      );
+      if (done === 1) {
+        if (!active) await this.sweep(gen.owner);
+        return;
+      }
+    }
+    throw new Error(`RedisStore: could not save generation ${JSON.stringify(gen.id)}: its owner kept changing`);
+  }
+
+  async listActive(): Promise<Generation[]> {
+    this.assertOpen();
+    const ids = await this.redis.zrange(this.key('active'), 0, -1);
+    const gens = await this.fetchLive(this.key('active'), ids, null);
+    return gens.filter((g) => !isTerminal(g.status));
+  }
+
+  async listUnarchived(limit: number): Promise<Generation[]> {
+    this.assertOpen();
+    const want = Math.floor(limit);
+    if (!(want > 0)) return [];
+    const index = this.key('unarchived');
+    const out: Generation[] = [];
+    let min = '-inf';
+    while (out.length < want) {
+      const count = Math.max(16, want - out.length);
+      const batch = entries(await this.redis.zrangebyscore(index, min, '+inf', 'WITHSCORES', 'LIMIT', 0, count));
+      const live = await this.fetchLive(index, batch.map((e) => e.id), null);
+      for (const g of live) {
+        if (out.length < want && g.status === 'COMPLETED' && g.video !== null && !g.video.archivedFile) out.push(g);
+      }
+      const last = batch.at(-1);
+      if (batch.length < count || !last) break;
+      min = `(${last.raw}`;
+    }
+    return out;
+  }
+
+  async list(owner: string, page: PageRequest): Promise<Page> {
+    this.assertOpen();
+    const first = Math.max(0, Math.floor(page.first));
+    // One extra item tells whether another page exists.
+    const want = first + 1;
+    const statuses = page.statuses && page.statuses.length > 0 ? new Set(page.statuses) : null;
+    const after = page.after;
+    const index = this.key('history', owner);
+    const batchSize = Math.min(1000, Math.max(32, want * (statuses ? 4 : 2)));
+    const found: Generation[] = [];
+    // The score range is inclusive of `after.createdAt`; the exact (createdAt, id) position is
+    // applied in code, since equal scores are ordered by Redis in UTF-8 byte order.
+    let max = after ? String(after.createdAt) : '+inf';
+    while (found.length < want) {
+      const batch = entries(await this.redis.zrevrangebyscore(index, max, '-inf', 'WITHSCORES', 'LIMIT', 0, batchSize));
+      const last = batch.at(-1);
+      const head = batch[0];
+      if (!last || !head) break;
+      let group: Entry[];
+      let next: string | null;
+      if (batch.length < batchSize) {
+        group = batch;
+        next = null;
+      } else if (head.score === last.score) {
+        // A single createdAt fills the whole batch: take every member with that score at once.
+        group = entries(await this.redis.zrangebyscore(index, last.raw, last.raw, 'WITHSCORES'));
+        next = `(${last.raw}`;
+      } else {
+        // The last score's group may continue past the batch: leave it for the next round.
+        group = batch.filter((e) => e.score !== last.score);
+        next = last.raw;
+      }
+      group.sort((a, b) => comparePosition(position(b), position(a)));
+      const candidates = after ? group.filter((e) => comparePosition(position(e), after) < 0) : group;
+      for (let i = 0; i < candidates.length && found.length < want; ) {
+        const chunk = candidates.slice(i, i + Math.max(16, want - found.length));
+        i += chunk.length;
+        for (const g of await this.fetchLive(index, chunk.map((e) => e.id), owner)) {
+          if (found.length < want && (!statuses || statuses.has(g.status))) found.push(g);
+        }
+      }
+      if (next === null) break;
+      max = next;
+    }
+    return { items: found.slice(0, first), hasNextPage: found.length > first };
+  }
+
+  async countActive(owner: string): Promise<number> {
+    this.assertOpen();
+    return this.redis.scard(this.key('active-owner', owner));
+  }
+
+  /**
+   * Samples are kept in their own capped index, independent of record retention: the estimator
+   * wants the latest durations, which stay meaningful after the records themselves expire.
+   */
+  async recentCompletions(limit: number): Promise<CompletedSample[]> {
+    this.assertOpen();
+    const n = Math.floor(limit);
+    if (!(n > 0)) return [];
+    const members = await this.redis.zrange(this.key('recent'), -n, -1);
+    return members.map((m) => {
+      const [, resolution, duration, tookMs] = m.split('|');
+      return { resolution: resolution as Resolution, duration: Number(duration) as Duration, tookMs: Number(tookMs) };
+    });
+  }
+
+  async claimKey(owner: string, key: string, fingerprint: string, now: number, ttlMs: number): Promise<ClaimResult> {
+    this.assertOpen();
+    const res = await CLAIM.run(
+      this.redis,
+      [this.key('idem', owner, key)],
+      [String(now), fingerprint, String(now + ttlMs), String(Math.max(1, Math.ceil(ttlMs)))],
+    );
+    if (Array.isArray(res)) return { claimed: false, record: toRecord(owner, key, res as string[]) };
+    return { claimed: true };
+  }
+
+  async getKey(owner: string, key: string, now: number): Promise<IdempotencyRecord | null> {
+    this.assertOpen();
+    const fields = await this.redis.hgetall(this.key('idem', owner, key));
+    if (fields.expiresAt === undefined || !(Number(fields.expiresAt) > now)) return null;
+    return toRecord(owner, key, Object.entries(fields).flat());
+  }
+
+  async completeKey(owner: string, key: string, generationId: string): Promise<void> {
+    this.assertOpen();
+    await UPDATE_EXISTING.run(this.redis, [this.key('idem', owner, key)], ['state', 'done', 'generationId', generationId]);
+  }
+
+  async markKeyInDoubt(owner: string, key: string): Promise<void> {
+    this.assertOpen();
+    await UPDATE_EXISTING.run(this.redis, [this.key('idem', owner, key)], ['state', 'in_doubt']);
+  }
+
+  async releaseKey(owner: string, key: string): Promise<void> {
+    this.assertOpen();
+    await this.redis.del(this.key('idem', owner, key));
+  }
+
+  /** True while open, the client is connected and Redis answers PING within the timeout. */
+  async healthy(): Promise<boolean> {
+    if (this.closed || this.redis.status !== 'ready') return false;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), this.healthTimeoutMs);
+      });
+      return (await Promise.race([this.redis.ping(), timeout])) === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Marks the store closed. The Redis client belongs to the caller and stays connected. */
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`The Redis store (prefix "${this.prefix ?? 'cinegraph'}") is closed`);
+  }
+
+  /**
+   * Reads the records of `ids` (in order), dropping and removing from `index` those whose
+   * record has expired (or, with `owner`, moved to another owner).
+   */
+  private async fetchLive(index: string, ids: string[], owner: string | null): Promise<Generation[]> {
+    const out: Generation[] = [];
+    for (let i = 0; i < ids.length; i += FETCH_CHUNK) {
+      const chunk = ids.slice(i, i + FETCH_CHUNK);
+      const results = await this.redis.pipeline(chunk.map((id) => ['hget', this.key('gen', id), 'json'])).exec();
+      const stale: string[] = [];
+      chunk.forEach((id, j) => {
+        const [err, json] = results?.[j] ?? [new Error('no reply from Redis'), null];
+        if (err) throw err;
+        const g = typeof json === 'string' ? (JSON.parse(json) as Generation) : null;
+        if (g && (owner === null || g.owner === owner)) out.push(g);
+        else stale.push(id);
+      });
+      if (stale.length > 0) await this.clean(index, stale, owner);
+    }
+    return out;
+  }
+
+  private async clean(index: string, ids: string[], owner: string | null): Promise<void> {
+    if (ids.length === 0) return;
+    await CLEAN.run(
+      this.redis,
+      [index, ...ids.map((id) => this.key('gen', id))],
+      [owner === null ? '0' : '1', owner ?? '', ...ids],
+    );
+  }
+
+  /**
+   * After a terminal save, checks the oldest few members of the owner's history and of the
+   * unarchived index, so expired records leave indexes that nobody reads (archiving off, a
+   * client that never lists) instead of piling up. Best effort: the save has already succeeded.
+   */
+  private async sweep(owner: string): Promise<void> {
+    try {
+      const history = this.key('history', owner);
+      const unarchived = this.key('unarchived');
+      const [h, u] = await Promise.all([
+        this.redis.zrange(history, 0, SWEEP_COUNT - 1),
+        this.redis.zrange(unarchived, 0, SWEEP_COUNT - 1),
+      ]);
+      await Promise.all([this.clean(history, h, owner), this.clean(unarchived, u, null)]);
+    } catch {
+      // Reads remove what is left.
+    }
+  }
+}
+
+function toRecord(owner: string, key: string, flat: string[]): IdempotencyRecord {
+  const f = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i] as string, flat[i + 1] as string);
+  return {
+    owner,
+    key,
+    fingerprint: f.get('fingerprint') ?? '',
+    state: (f.get('state') ?? 'pending') as IdempotencyState,
+    generationId: f.get('generationId') ?? null,
+    createdAt: Number(f.get('createdAt')),
+    expiresAt: Number(f.get('expiresAt')),
+  };
+}

@@ -1,0 +1,250 @@
+/**
+ * Child processes of the benchmark: every server and load generator runs in its own process,
+ * registered here so that all of them are killed when the run ends, however it ends. Each child
+ * also loads `orphan-guard.ts`, which exits it should this process die without cleaning up.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const GUARD = fileURLToPath(new URL('./orphan-guard.ts', import.meta.url));
+
+export interface Child {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** Every stdout line so far (bounded: the oldest are dropped past 5,000). */
+  readonly lines: string[];
+  /** The last 16 KB of stderr. */
+  stderrTail(): string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly hasExited: boolean;
+  /** Resolves with the first stdout line (past or future) that `match` accepts. */
+  waitForLine<T>(match: (line: string) => T | undefined, timeoutMs: number): Promise<T>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const children = new Set<Child>();
+
+function killAllNow(): void {
+  for (const c of children) {
+    if (!c.hasExited) {
+      try {
+        c.child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+let handlersInstalled = false;
+/** Kills every child on exit, on a signal and on an uncaught error. Call once from the runner. */
+export function installCleanup(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', killAllNow);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      console.error(`\nbench: ${sig}, killing ${children.size} child process(es)`);
+      killAllNow();
+      process.exit(130);
+    });
+  }
+  process.on('uncaughtException', (err) => {
+    console.error('bench: uncaught', err);
+    killAllNow();
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (err) => {
+    console.error('bench: unhandled rejection', err);
+    killAllNow();
+    process.exit(1);
+  });
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...children].map((c) => c.stop(2000)));
+}
+
+export interface SpawnOptions {
+  env?: Record<string, string>;
+  /** Extra node flags before `--import tsx` (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+  /** Written to the child's stdin, which is then closed. */
+  stdin?: string;
+}
+
+/** Runs `node --import tsx <script>` from the repository root, with a minimal environment. */
+export function spawnNode(name: string, script: string, opts: SpawnOptions = {}): Child {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', '--import', GUARD, script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...opts.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error(`${name}: could not spawn`);
+  const lines: string[] = [];
+  let stderr = '';
+  let exited = false;
+  const waiters = new Set<(line: string) => void>();
+  const exitedP = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = true;
+      resolve({ code, signal });
+    }),
+  );
+  let pending = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    pending += chunk.toString('utf8');
+    let i;
+    while ((i = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, i);
+      pending = pending.slice(i + 1);
+      lines.push(line);
+      if (lines.length > 5000) lines.shift();
+      for (const w of [...waiters]) w(line);
+    }
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-16_384);
+  });
+  child.stdin!.on('error', () => undefined);
+  child.stdin!.end(opts.stdin ?? '');
+
+  const c: Child = {
+    name,
+    child,
+    pid: child.pid,
+    lines,
+    stderrTail: () => stderr,
+    exited: exitedP,
+    get hasExited() {
+      return exited;
+    },
+    waitForLine<T>(match: (line: string) => T | undefined, timeoutMs: number): Promise<T> {
+      for (const l of lines) {
+        const v = match(l);
+        if (v !== undefined) return Promise.resolve(v);
+      }
+      return new Promise<T>((resolve, reject) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          waiters.delete(onLine);
+        };
+        const onLine = (l: string): void => {
+          const v = match(l);
+          if (v !== undefined) {
+            done();
+            resolve(v);
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`${name}: no expected output within ${timeoutMs} ms; stderr: ${stderr.slice(-2000)}`));
+        }, timeoutMs);
+        waiters.add(onLine);
+        void exitedP.then(({ code, signal }) => {
+          // Let the last stdout chunk be delivered before giving up.
+          setTimeout(() => {
+            if (!waiters.has(onLine)) return;
+            done();
+            reject(new Error(`${name} exited (${code ?? signal}) before the expected output; stderr: ${stderr.slice(-2000)}`));
+          }, 50);
+        });
+      });
+    },
+    async stop(graceMs = 3000) {
+      if (!exited) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => {
+          if (!exited) child.kill('SIGKILL');
+        }, graceMs);
+        await exitedP;
+        clearTimeout(timer);
+      }
+      children.delete(c);
+    },
+  };
+  children.add(c);
+  return c;
+}
+
+/** A JSON object printed on one stdout line whose `type` is `type`. */
+export function jsonLine<T>(type: string): (line: string) => T | undefined {
+  return (line) => {
+    if (!line.startsWith('{')) return undefined;
+    try {
+      const v = JSON.parse(line) as { type?: string };
+      return v.type === type ? (v as T) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** A free TCP port on 127.0.0.1 (released before it is returned; the race is harmless here). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `url` until it answers 200; fails when `child` exits first or time runs out. */
+export async function waitForHttpOk(url: string, child: Child, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (let attempt = 0; Date.now() < until && attempt < 10_000; attempt++) {
+    if (child.hasExited) throw new Error(`${child.name} exited before it was ready: ${child.stderrTail().slice(-2000)}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${child.name} did not answer ${url} within ${timeoutMs} ms: ${child.stderrTail().slice(-2000)}`);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Resident set size of a process, in KiB (VmRSS of /proc/<pid>/status). */
+export function rssKb(pid: number): number {
+  const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]);
+}
+
+let clkTck: number | null = null;
+/** Clock ticks per second of /proc/<pid>/stat times. */
+export function clockTicks(): number {
+  if (clkTck === null) {
+    try {
+      clkTck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clkTck = 100;
+    }
+  }
+  return clkTck;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // rest[0] is field 3 (state); utime is field 14, stime field 15.
+  const utime = Number(rest[11]);
+  const stime = Number(rest[12]);
+  return (utime + stime) / clockTicks();
+}

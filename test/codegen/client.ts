@@ -1,0 +1,188 @@
+/*
+ * A small consumer of Cinegraph built the way a client project would: its operations live in
+ * `operations/*.graphql`, GraphQL Code Generator (client preset) turns them and `schema.graphql`
+ * alone into TypedDocumentNodes under `generated/`, and every result and variable below is typed
+ * from those, over plain fetch (queries, mutations) and graphql-ws (the subscription).
+ *
+ * The generated files do not exist on a fresh clone, so the project's own `tsc` excludes this file
+ * (tsconfig.json); the codegen test generates them, then typechecks this file strictly, then runs
+ * it against a live gateway:
+ *
+ *   node --import tsx test/codegen/client.ts http://127.0.0.1:4000/graphql
+ *
+ * It prints one JSON object (what it saw) on stdout and exits 0, or prints the problem and exits 1.
+ */
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { pathToFileURL } from 'node:url';
+import { print } from 'graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import {
+  FollowGenerationDocument,
+  GenerationHistoryDocument,
+  ReadGenerationDocument,
+  StartGenerationDocument,
+  type GenerateVideoInput,
+  type GenerationHistoryQuery,
+  type GenerationFieldsFragment,
+  type VideoGenerationStatus,
+} from './generated/graphql.js';
+
+export interface ClientReport {
+  started: string[];
+  statuses: VideoGenerationStatus[];
+  progress: number[];
+  videoUrl: string;
+  transitions: VideoGenerationStatus[];
+  userError: { code: string; field: string[] | null; message: string } | null;
+  historyPages: number;
+  historyIds: string[];
+}
+
+/** A GraphQL error from the gateway, with its `extensions.code`. */
+class GatewayError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/** Runs a query or mutation over GraphQL-over-HTTP; the result type comes from the document. */
+async function request<TResult, TVariables>(
+  url: string,
+  document: TypedDocumentNode<TResult, TVariables>,
+  variables: TVariables,
+  token?: string,
+): Promise<TResult> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query: print(document), variables }),
+  });
+  const body = (await res.json()) as GraphQLResponse<TResult>;
+  const first = body.errors?.[0];
+  if (first) throw new GatewayError(first.message, first.extensions?.code);
+  if (!body.data) throw new GatewayError(`HTTP ${res.status} without data`, undefined);
+  return body.data;
+}
+
+/** Follows a subscription over graphql-ws; yields each typed `data` until the server completes. */
+async function* subscribe<TResult, TVariables extends Record<string, unknown>>(
+  client: ReturnType<typeof createClient>,
+  document: TypedDocumentNode<TResult, TVariables>,
+  variables: TVariables,
+): AsyncGenerator<TResult> {
+  for await (const result of client.iterate<TResult>({ query: print(document), variables })) {
+    const first = result.errors?.[0];
+    if (first) throw new GatewayError(first.message, (first.extensions as { code?: string } | undefined)?.code);
+    if (result.data) yield result.data;
+  }
+}
+
+async function start(url: string, input: GenerateVideoInput): Promise<GenerationFieldsFragment> {
+  const { generateVideo } = await request(url, StartGenerationDocument, { input });
+  if (!generateVideo.generation) {
+    const problems = generateVideo.userErrors.map((e) => `${e.code} ${e.field?.join('.') ?? ''}: ${e.message}`);
+    throw new Error(`generateVideo refused: ${problems.join('; ')}`);
+  }
+  return generateVideo.generation;
+}
+
+export async function runClient(url: string, token?: string): Promise<ClientReport> {
+  const ws = createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    ...(token ? { connectionParams: { authorization: `Bearer ${token}` } } : {}),
+    retryAttempts: 3,
+  });
+  try {
+    // Two generations; every option of the input is typed (enums are string unions).
+    const first = await start(url, {
+      prompt: 'A paper boat sails down a rain-soaked street at dusk',
+      aspectRatio: 'RATIO_9_16',
+      resolution: 'P720',
+      duration: 5,
+      style: 'CLAY',
+      seed: 42,
+      idempotencyKey: `codegen-client-${Date.now()}`,
+    });
+    const second = await start(url, { prompt: 'A lighthouse beam sweeps over a stormy sea', resolution: 'P540' });
+
+    // Follow the first one live: typed `videoGenerationUpdates` events until the stream completes.
+    const statuses: VideoGenerationStatus[] = [];
+    const progress: number[] = [];
+    let last: GenerationFieldsFragment | null = null;
+    for await (const { videoGenerationUpdates: g } of subscribe(ws, FollowGenerationDocument, { id: first.id })) {
+      statuses.push(g.status);
+      progress.push(g.progress);
+      last = g;
+    }
+    // The second one, to have two completed generations to page through.
+    for await (const { videoGenerationUpdates: g } of subscribe(ws, FollowGenerationDocument, { id: second.id })) {
+      if (g.status === 'FAILED' || g.status === 'TIMED_OUT') throw new Error(`second generation ${g.status}`);
+    }
+    if (last?.status !== 'COMPLETED' || !last.video) {
+      throw new Error(`first generation ended ${last?.status ?? 'without events'}: ${last?.error?.message ?? ''}`);
+    }
+
+    // Read it back, with its transitions.
+    const { videoGeneration } = await request(url, ReadGenerationDocument, { id: first.id });
+    if (!videoGeneration) throw new Error(`videoGeneration(${first.id}) is null`);
+
+    // Bad input is a typed userError naming the field, not a GraphQL error.
+    const refused = await request(url, StartGenerationDocument, {
+      input: { prompt: 'too long for 1080p', resolution: 'P1080', duration: 8 },
+    });
+    const userError = refused.generateVideo.userErrors[0] ?? null;
+
+    // Page through the completed history, one generation per page, newest first.
+    const historyIds: string[] = [];
+    let historyPages = 0;
+    let after: string | null = null;
+    do {
+      // Annotated: `after` feeds back into the loop, which TypeScript cannot infer through.
+      const page: GenerationHistoryQuery = await request(url, GenerationHistoryDocument, { first: 1, after, status: ['COMPLETED'] });
+      historyPages++;
+      historyIds.push(...page.videoGenerations.edges.map((e) => e.node.id));
+      after = page.videoGenerations.pageInfo.hasNextPage ? (page.videoGenerations.pageInfo.endCursor ?? null) : null;
+    } while (after !== null && historyPages < 50);
+
+    return {
+      started: [first.id, second.id],
+      statuses,
+      progress,
+      videoUrl: last.video.url,
+      transitions: videoGeneration.transitions.map((t) => t.status),
+      userError: userError && { code: userError.code, field: userError.field ?? null, message: userError.message },
+      historyPages,
+      historyIds,
+    };
+  } finally {
+    await ws.dispose();
+  }
+}
+
+// Run as a program: `node --import tsx test/codegen/client.ts <graphql url> [token]`.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [url = 'http://127.0.0.1:4000/graphql', token] = process.argv.slice(2);
+  runClient(url, token).then(
+    (report) => {
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+    },
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * Codegen-typed consumers: GraphQL Code Generator (client preset) runs against schema.graphql
+ * alone over the operations in test/codegen/operations, the small client in test/codegen/client.ts
+ * typechecks strictly against what it generated, then runs against a live gateway.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { generate } from '@graphql-codegen/cli';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codegenConfig, GENERATED_DIR } from '../codegen/codegen.js';
+import { startGateway, type TestGateway } from '../utils/gateway.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const clientPath = path.join(root, 'test/codegen/client.ts');
+const run = promisify(execFile);
+
+/**
+ * Typechecks the client with the repository's strict compiler options. The project's own tsc
+ * excludes the client (tsconfig.json), since its generated types do not exist on a fresh clone.
+ */
+function typecheckClient(): string[] {
+  const configFile = ts.readConfigFile(path.join(root, 'tsconfig.json'), (f) => ts.sys.readFile(f));
+  const { options } = ts.parseJsonConfigFileContent(configFile.config, ts.sys, root);
+  const host = ts.createCompilerHost(options);
+  const readFile = host.readFile.bind(host);
+  host.readFile = (file) => readFile(file);
+  const program = ts.createProgram({ rootNames: [clientPath], options, host });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => ts.formatDiagnostic(d, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' }).trim());
+}
+
+describe('codegen-typed client', () => {
+  let gw: TestGateway | null = null;
+
+  beforeAll(async () => {
+    rmSync(GENERATED_DIR, { recursive: true, force: true });
+    await generate({ ...codegenConfig(root), cwd: root }, true);
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    gw = null;
+  });
+
+  it('generates TypedDocumentNodes from schema.graphql alone', () => {
+    const generated = readFileSync(path.join(GENERATED_DIR, 'graphql.ts'), 'utf8');
+    for (const name of ['StartGenerationDocument', 'ReadGenerationDocument', 'FollowGenerationDocument', 'GenerationHistoryDocument']) {
+      expect(generated).toContain(`export const ${name} =`);
+    }
+    expect(generated).toMatch(/export type VideoGenerationStatus =/);
+    expect(existsSync(path.join(GENERATED_DIR, 'index.ts'))).toBe(true);
+  });
+
+  it('typechecks the client strictly against the generated types', () => {
+    expect(typecheckClient()).toEqual([]);
+  });
+
+  it('catches a client that misuses the generated types', () => {
+    // The same check on a broken copy must fail, or the check above proves nothing.
+    const configFile = ts.readConfigFile(path.join(root, 'tsconfig.json'), (f) => ts.sys.readFile(f));
+    const { options } = ts.parseJsonConfigFileContent(configFile.config, ts.sys, root);
+    const probe = path.join(GENERATED_DIR, 'probe.ts');
+    const source = [
+      "import { StartGenerationDocument, type StartGenerationMutationVariables } from './graphql.js';",
+      "const ok: StartGenerationMutationVariables = { input: { prompt: 'x', resolution: 'P720' } };",
+      "const bad: StartGenerationMutationVariables = { input: { prompt: 'x', resolution: '720p' } };",
+      'export { ok, bad, StartGenerationDocument };',
+    ].join('\n');
+    const host = ts.createCompilerHost(options);
+    const readFile = host.readFile.bind(host);
+    host.readFile = (file) => (path.resolve(file) === probe ? source : readFile(file));
+    host.fileExists = ((exists) => (file: string) => path.resolve(file) === probe || exists(file))(host.fileExists.bind(host));
+    const diagnostics = ts.getPreEmitDiagnostics(ts.createProgram({ rootNames: [probe], options, host }));
+    expect(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('\n')).toMatch(/'"720p"' is not assignable/);
+    expect(diagnostics).toHaveLength(1);
+  });
+
+  it('runs the typed client against a live gateway to completion', async () => {
+    gw = await startGateway({ sim: { queueMs: 1000, generateMs: 500 } });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', clientPath, `${gw.url}/graphql`], {
+      cwd: root,
+      timeout: 25_000,
+    });
+    const report = JSON.parse(stdout.trim()) as {
+      started: string[];
+      statuses: string[];
+      progress: number[];
+      videoUrl: string;
+      transitions: string[];
+      userError: { code: string; field: string[] | null } | null;
+      historyPages: number;
+      historyIds: string[];
+    };
+    expect(report.statuses).toEqual(['QUEUED', 'GENERATING', 'COMPLETED']);
+    expect(report.progress.at(-1)).toBe(1);
+    expect(report.transitions).toEqual(['QUEUED', 'GENERATING', 'COMPLETED']);
+    expect(report.videoUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.+\.mp4$/);
+    expect(report.userError).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'duration'] });
+    // Newest first, one per page.
+    expect(report.historyPages).toBe(2);
+    expect(report.historyIds).toEqual([...report.started].reverse());
+  });
+});
