@@ -45,6 +45,20 @@ export interface ListArgs {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Provider ids are short printable text. Anything else (control characters, lone surrogates,
+ * kilobytes of junk) cannot name a generation: answer "unknown" without asking the provider.
+ */
+export function isPlausibleId(id: string): boolean {
+  return (
+    id.length > 0 &&
+    id.length <= 512 &&
+    // eslint-disable-next-line no-control-regex
+    !/[\u0000-\u001F\u007F]/.test(id) &&
+    !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(id)
+  );
+}
+
 function fail(...userErrors: UserErrorData[]): CreateResult {
   return { generation: null, userErrors };
 }
@@ -255,6 +269,7 @@ export class GenerationService {
    * Another client's generation is answered exactly like an unknown id.
    */
   async get(owner: string, id: string): Promise<Generation | null> {
+    if (!isPlausibleId(id)) return null;
     const stored = await this.opts.store.get(id);
     if (stored && stored.owner === owner) {
       if (isTerminal(stored.status)) return stored;
@@ -311,6 +326,7 @@ export class GenerationService {
     return this.opts.hub.watch(
       id,
       async () => {
+        if (!isPlausibleId(id)) throw new ServiceError('NOT_FOUND', 'No video generation with this id');
         // A generation this client owns is kept fresh by its poller: answering from the store
         // keeps subscriber count from turning into provider reads.
         const stored = await this.opts.store.get(id);
