@@ -2,6 +2,8 @@
  * What only the durable store has: files, migrations, refusal to open bad data, persistence.
  * The behaviour shared with every store is in store-contract.test.ts.
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -312,11 +314,29 @@ describe('SqliteStore', () => {
       },
     );
 
-    it.skipIf(process.getuid?.() === 0)('refuses a read-only data directory (non-root only)', async () => {
+    it('refuses a read-only data directory', async () => {
       const dataDir = join(dir, 'ro');
       await mkdir(dataDir);
-      await chmod(dataDir, 0o500);
-      await openError(() => openSqliteStore(dataDir), 'data_dir');
+      await chmod(dataDir, 0o555);
+      if (process.getuid?.() !== 0) {
+        await openError(() => openSqliteStore(dataDir), 'data_dir');
+        return;
+      }
+      // Root ignores permission bits: open the store as an unprivileged user instead.
+      await chmod(dir, 0o755);
+      const script = `import { openSqliteStore } from './src/generations/sqlite-store.ts';
+        try { await openSqliteStore(${JSON.stringify(dataDir)}); console.log('opened'); }
+        catch (e) { console.log(JSON.stringify({ reason: e.reason, message: e.message })); }`;
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        uid: 65534,
+        gid: 65534,
+        env: { PATH: process.env.PATH ?? '', HOME: '/tmp' },
+        encoding: 'utf8',
+      });
+      const result = JSON.parse(out.trim().split('\n').at(-1)!) as { reason: string; message: string };
+      expect(result.reason).toBe('data_dir');
+      expect(result.message).not.toContain('\n');
     });
 
     it('refuses when the database path is a directory', async () => {
