@@ -26,6 +26,29 @@ function fromService(err: ServiceError, path: GraphQLError['path']): GraphQLErro
   return path ? new GraphQLError(e.message, { path, extensions: e.extensions }) : e;
 }
 
+/** Codes the GraphQL stack uses for a request the caller got wrong. */
+const CALLER_FAULT_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST']);
+
+/**
+ * The contract's codes are few and fixed: a document that does not parse or validate, or a
+ * malformed request, is BAD_USER_INPUT, with the stack's own code kept as `reason`.
+ */
+export function toContractCode<T extends { extensions?: Record<string, unknown> | undefined }>(error: T): T {
+  const code = error.extensions?.code;
+  if (typeof code !== 'string' || !CALLER_FAULT_CODES.has(code)) return error;
+  if (error instanceof GraphQLError) {
+    return new GraphQLError(error.message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      originalError: error.originalError,
+      extensions: { ...error.extensions, code: 'BAD_USER_INPUT', reason: code },
+    }) as unknown as T;
+  }
+  return { ...error, extensions: { ...error.extensions, code: 'BAD_USER_INPUT', reason: code } };
+}
+
 export function createMaskError(logger: Logger): (error: unknown, message: string) => Error {
   return (error, message) => {
     const original = error instanceof GraphQLError ? error.originalError : error;

@@ -20,7 +20,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { GenerationService } from '../generations/service.js';
 import type { GatewayContext } from '../schema/builder.js';
 import type { Authenticator } from './auth.js';
-import { createMaskError, gatewayError } from './errors.js';
+import { createMaskError, gatewayError, toContractCode } from './errors.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import { serveGraphQLWs } from './ws-adapter.js';
 
@@ -113,6 +113,17 @@ function csrfPrevention(): Plugin {
   };
 }
 
+/** The same codes over WebSocket as yoga gives over HTTP, then mapped to the contract's. */
+function asCallerFault(e: GraphQLError, reason: string): GraphQLError {
+  if (e.extensions.code) return toContractCode(e);
+  return new GraphQLError(e.message, {
+    nodes: e.nodes,
+    source: e.source,
+    positions: e.positions,
+    extensions: { ...e.extensions, code: 'BAD_USER_INPUT', reason },
+  });
+}
+
 function requestIdFrom(header: unknown): string {
   return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : randomUUID();
 }
@@ -128,6 +139,12 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     maxTokensPlugin({ n: limits.maxTokens, exposeLimits: true }) as Plugin,
     costLimitPlugin({ maxCost: limits.maxCost, ignoreIntrospection: true, exposeLimits: true }) as Plugin,
     csrfPrevention(),
+    {
+      onResultProcess({ result, setResult }) {
+        if (Array.isArray(result) || Symbol.asyncIterator in result) return;
+        if (result.errors?.length) setResult({ ...result, errors: result.errors.map((e) => toContractCode(e)) });
+      },
+    },
   ];
   // Notes the operation name for the request's log line.
   plugins.push({
@@ -301,10 +318,14 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
         try {
           document = parse(payload.query);
         } catch (err) {
-          return refuse([err instanceof GraphQLError ? err : gatewayError('BAD_USER_INPUT', err instanceof Error ? err.message : 'Syntax error')]);
+          return refuse([
+            err instanceof GraphQLError
+              ? asCallerFault(err, 'GRAPHQL_PARSE_FAILED')
+              : gatewayError('BAD_USER_INPUT', err instanceof Error ? err.message : 'Syntax error'),
+          ]);
         }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return refuse(errors);
+        const errors: readonly GraphQLError[] = validate(schema, document);
+        if (errors.length > 0) return refuse(errors.map((e) => asCallerFault(e, 'GRAPHQL_VALIDATION_FAILED')));
         let contextValue;
         try {
           contextValue = await contextFactory();

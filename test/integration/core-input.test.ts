@@ -118,8 +118,8 @@ describe('core input: rules checked before the provider', () => {
 
 /**
  * A GraphQL-level rejection: errors with a code, no data, and a 2xx/4xx status. Values that
- * arrive in variables are checked while executing: CONTRACT §2 says BAD_USER_INPUT. Literals in
- * the document fail validation, for which yoga's GRAPHQL_VALIDATION_FAILED is also accepted.
+ * arrive in variables are checked while executing, literals in the document fail validation:
+ * both are BAD_USER_INPUT (CONTRACT §2), the validation ones with yoga's code kept as `reason`.
  */
 function expectGraphQLRejection(status: number, body: { data?: unknown; errors?: GqlError[] }, codes = ['BAD_USER_INPUT']): void {
   expect(status, 'a client mistake is never a 5xx').toBeLessThan(500);
@@ -130,7 +130,7 @@ function expectGraphQLRejection(status: number, body: { data?: unknown; errors?:
   }
 }
 
-const VALIDATION_CODES = ['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED'];
+const VALIDATION_CODES = ['BAD_USER_INPUT'];
 
 describe('core input: values GraphQL itself rejects', () => {
   it('seed 2147483648 in variables (above GraphQL Int) → BAD_USER_INPUT, nothing sent', async () => {
