@@ -7,34 +7,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type http from 'node:http';
 import path from 'node:path';
+import { parseRange } from '../lib/http-range.js';
 
 const NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.mp4$/;
 export const VIDEO_ROUTE = '/videos/';
-
-type Range = { start: number; end: number } | 'unsatisfiable' | null;
-
-/** Parses a single `bytes=` range; multi-range requests are answered whole (allowed by RFC 9110). */
-export function parseRange(header: string | undefined, size: number): Range {
-  if (!header) return null;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m) return null;
-  const [, a = '', b = ''] = m;
-  if (a === '' && b === '') return null;
-  let start: number;
-  let end: number;
-  if (a === '') {
-    const suffix = Number(b);
-    if (suffix === 0) return 'unsatisfiable';
-    start = Math.max(0, size - suffix);
-    end = size - 1;
-  } else {
-    start = Number(a);
-    end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
-    if (b !== '' && Number(b) < start) return null;
-  }
-  if (start >= size || size === 0) return 'unsatisfiable';
-  return { start, end };
-}
 
 export function createVideoRoute(dir: string) {
   return async (req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<boolean> => {

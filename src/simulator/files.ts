@@ -3,27 +3,7 @@
  * to seek (Safari refuses to play at all) when a server ignores them, hence 206/416 support.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-
-type ByteRange = { start: number; end: number } | 'unsatisfiable' | null;
-
-/** Parses a single `bytes=` range; returns null to serve the whole file, as RFC 9110 allows for anything else. */
-export function parseRange(header: string | undefined, size: number): ByteRange {
-  if (!header) return null;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match) return null;
-  const [, first = '', last = ''] = match;
-  if (first === '' && last === '') return null;
-  if (first === '') {
-    const suffix = Number(last);
-    if (suffix === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(first);
-  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
-  if (last !== '' && Number(last) < start) return null;
-  if (start >= size) return 'unsatisfiable';
-  return { start, end };
-}
+import { parseRange } from '../lib/http-range.js';
 
 export function serveVideo(req: IncomingMessage, res: ServerResponse, data: Uint8Array): void {
   const size = data.byteLength;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRange } from '../../src/simulator/files.js';
+import { parseRange } from '../../src/lib/http-range.js';
 import { defaultGenerateMs } from '../../src/simulator/index.js';
 import { validateCreateBody } from '../../src/simulator/validate.js';
 import { PIXVERSE_MODEL } from '../../src/upstream/types.js';

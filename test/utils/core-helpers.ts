@@ -5,6 +5,7 @@
 import type { Client } from 'graphql-ws';
 import { expect } from 'vitest';
 import type { GqlError, TestGateway } from './gateway.js';
+import { sseEvents } from './sse.js';
 
 export const STATUS_RANK: Record<string, number> = { QUEUED: 0, GENERATING: 1, COMPLETED: 2, FAILED: 2, TIMED_OUT: 2 };
 export const TERMINAL = new Set(['COMPLETED', 'FAILED', 'TIMED_OUT']);
@@ -169,30 +170,16 @@ export function watchSse(url: string, id: string, opts: { headers?: Record<strin
         w.finish('eof');
         return;
       }
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let idx;
-        while ((idx = buffer.indexOf('\n\n')) >= 0) {
-          const raw = buffer.slice(0, idx);
-          buffer = buffer.slice(idx + 2);
-          let event = 'message';
-          const data: string[] = [];
-          for (const line of raw.split('\n')) {
-            if (line.startsWith('event:')) event = line.slice(6).trim();
-            else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-          }
-          if (event === 'complete') {
-            w.finish('complete');
-            controller.abort();
-            return;
-          }
-          if (data.length === 0) continue;
-          const payload = JSON.parse(data.join('\n')) as { data?: { videoGenerationUpdates?: Gen }; errors?: GqlError[] };
-          if (payload.errors) w.errors.push(...payload.errors);
-          if (payload.data?.videoGenerationUpdates) w.push(payload.data.videoGenerationUpdates);
+      for await (const { event, data } of sseEvents(res.body as unknown as AsyncIterable<Uint8Array>)) {
+        if (event === 'complete') {
+          w.finish('complete');
+          controller.abort();
+          return;
         }
+        if (data === null) continue;
+        const payload = JSON.parse(data) as { data?: { videoGenerationUpdates?: Gen }; errors?: GqlError[] };
+        if (payload.errors) w.errors.push(...payload.errors);
+        if (payload.data?.videoGenerationUpdates) w.push(payload.data.videoGenerationUpdates);
       }
       w.finish('eof');
     } catch (err) {

@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import { sseEvents } from './sse.js';
 
 export interface TestGateway {
   app: App;
@@ -146,26 +147,12 @@ export async function collectSse<T = Record<string, unknown>>(
   const results: T[] = [];
   const errors: unknown[] = [];
   if (!res.body) return { status: res.status, results, errors };
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let idx;
-    while ((idx = buffer.indexOf('\n\n')) >= 0) {
-      const raw = buffer.slice(0, idx);
-      buffer = buffer.slice(idx + 2);
-      let event = 'message';
-      const data: string[] = [];
-      for (const line of raw.split('\n')) {
-        if (line.startsWith('event:')) event = line.slice(6).trim();
-        else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-      }
-      if (event === 'complete') return { status: res.status, results, errors };
-      if (data.length === 0) continue;
-      const payload = JSON.parse(data.join('\n')) as { data?: T; errors?: unknown[] };
-      if (payload.errors) errors.push(...payload.errors);
-      if (payload.data) results.push(payload.data);
-    }
+  for await (const { event, data } of sseEvents(res.body as unknown as AsyncIterable<Uint8Array>)) {
+    if (event === 'complete') return { status: res.status, results, errors };
+    if (data === null) continue;
+    const payload = JSON.parse(data) as { data?: T; errors?: unknown[] };
+    if (payload.errors) errors.push(...payload.errors);
+    if (payload.data) results.push(payload.data);
   }
   return { status: res.status, results, errors };
 }
