@@ -305,7 +305,12 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
         open.add(id);
         const refuse = (errors: readonly GraphQLError[]): readonly GraphQLError[] => {
           open.delete(id);
-          return errors;
+          // `extensions.http` tells yoga the HTTP status; it means nothing on a socket.
+          return errors.map((e) => {
+            if (!e.extensions.http) return e;
+            const { http: _http, ...extensions } = e.extensions;
+            return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, extensions });
+          });
         };
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,

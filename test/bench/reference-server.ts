@@ -8,7 +8,10 @@
  *   POST /__advance  { steps: [{ status, providerStatus, afterMs }], spreadMs }: for every
  *                    generation, each step is published `afterMs` later, the generations spread
  *                    evenly over `spreadMs` (as the gateway's pollers spread over an interval).
- *                    Each published state stamps its transition `at` with the publish time.
+ *   POST /__replay   { events: [{ index, status, providerStatus, offsetMs }] }: publishes each
+ *                    event `offsetMs` from now on the index-th generation created: the gateway's
+ *                    transitions of the same run, replayed with the same timing.
+ * Each published state stamps its transition `at` with the publish time.
  * Prints one JSON line { type: "ready", url } once listening (PORT, default 0).
  */
 import { setMaxListeners } from 'node:events';
@@ -180,6 +183,15 @@ async function control(req: IncomingMessage, res: ServerResponse, path: string):
       for (const s of steps) setTimeout(() => publishStep(id, s.status, s.providerStatus), offset + s.afterMs);
     });
     return send(res, 200, { scheduled: ids.length });
+  }
+  if (path === '/__replay') {
+    const events = body.events as { index: number; status: string; providerStatus: string; offsetMs: number }[];
+    const ids = [...generations.keys()];
+    for (const e of events) {
+      const id = ids[e.index];
+      if (id) setTimeout(() => publishStep(id, e.status, e.providerStatus), Math.max(0, e.offsetMs));
+    }
+    return send(res, 200, { scheduled: events.length });
   }
   send(res, 404, { message: 'not found' });
 }

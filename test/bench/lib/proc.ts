@@ -1,7 +1,8 @@
 /**
  * Child processes of the benchmark: every server and load generator runs in its own process,
  * registered here so that all of them are killed when the run ends, however it ends. Each child
- * also loads `orphan-guard.ts`, which exits it should this process die without cleaning up.
+ * also loads `preload.ts`, which exits it should this process die without cleaning up, and runs
+ * a full garbage collection on SIGUSR2.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const GUARD = fileURLToPath(new URL('./orphan-guard.ts', import.meta.url));
+const PRELOAD = fileURLToPath(new URL('./preload.ts', import.meta.url));
 
 export interface Child {
   readonly name: string;
@@ -80,7 +81,7 @@ export interface SpawnOptions {
 
 /** Runs `node --import tsx <script>` from the repository root, with a minimal environment. */
 export function spawnNode(name: string, script: string, opts: SpawnOptions = {}): Child {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', '--import', GUARD, script], {
+  const child = spawn(process.execPath, ['--expose-gc', ...(opts.nodeArgs ?? []), '--import', 'tsx', '--import', PRELOAD, script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -223,6 +224,13 @@ export function rssKb(pid: number): number {
   const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!m) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(m[1]);
+}
+
+/** RSS (KiB) after a full garbage collection in that process (see preload.ts). */
+export async function rssAfterGcKb(pid: number): Promise<number> {
+  process.kill(pid, 'SIGUSR2');
+  await sleep(1000);
+  return rssKb(pid);
 }
 
 let clkTck: number | null = null;

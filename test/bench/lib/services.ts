@@ -137,8 +137,8 @@ export class Reference {
     return this.proc.pid;
   }
 
-  static async start(): Promise<Reference> {
-    const proc = spawnNode('reference', 'test/bench/reference-server.ts');
+  static async start(nodeArgs: string[] = []): Promise<Reference> {
+    const proc = spawnNode('reference', 'test/bench/reference-server.ts', { nodeArgs });
     const ready = await proc.waitForLine(jsonLine<{ url: string }>('ready'), 30_000);
     return new Reference(proc, ready.url);
   }
@@ -149,6 +149,10 @@ export class Reference {
 
   async advance(steps: { status: string; providerStatus: string; afterMs: number }[], spreadMs: number): Promise<void> {
     await postJson(`${this.url}/__advance`, { steps, spreadMs });
+  }
+
+  async replay(events: { index: number; status: string; providerStatus: string; offsetMs: number }[]): Promise<void> {
+    await postJson(`${this.url}/__replay`, { events });
   }
 
   async stop(): Promise<void> {

@@ -67,7 +67,8 @@ if (cfg.mode === 'autocannon') {
         { host: url.hostname, port: url.port, path: url.pathname + url.search, method: cfg.method, agent, headers: cfg.headers ?? {} },
         (res) => {
           res.resume();
-          res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`HTTP ${res.statusCode}`))));
+          const ok = res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300;
+          res.on('end', () => (ok ? resolve(performance.now() - t0) : reject(new Error(`HTTP ${res.statusCode}`))));
         },
       );
       req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
