@@ -11,6 +11,7 @@ import { MemoryRateLimiter, type RateLimiter } from './generations/rate-limit.js
 import { DurationEstimator } from './generations/progress.js';
 import { GenerationService } from './generations/service.js';
 import type { GenerationStore } from './generations/store.js';
+import { CachedStore } from './generations/cached-store.js';
 import { openSqliteStore } from './generations/sqlite-store.js';
 import { createLogger } from './logger.js';
 import { buildSchema } from './schema/index.js';
@@ -80,7 +81,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         retentionMs: config.retentionMs,
       })
     : null;
-  const store: GenerationStore = deps.store ?? cluster?.store ?? (await openSqliteStore(config.dataDir));
+  const store: GenerationStore = deps.store ?? cluster?.store ?? new CachedStore(await openSqliteStore(config.dataDir));
   let simulator: Simulator | null = null;
   let baseUrl = config.baseUrl;
   let apiKey = config.apiKey;

@@ -274,7 +274,7 @@ export class GenerationService {
     if (stored && stored.owner === owner) {
       if (isTerminal(stored.status)) return stored;
       try {
-        return (await this.opts.hub.refresh(id)) ?? stored;
+        return (await this.opts.hub.refresh(id, stored)) ?? stored;
       } catch {
         // The provider is having trouble: what we know is still the right answer.
         return stored;

@@ -141,10 +141,10 @@ export class WatchHub {
    * same id share one provider read. Resolves to null when the store does not hold the id.
    * Throws UpstreamError when the provider could not answer.
    */
-  refresh(id: string): Promise<Generation | null> {
+  refresh(id: string, known?: Generation): Promise<Generation | null> {
     const running = this.inflight.get(id);
     if (running) return running;
-    const p = this.doRefresh(id).finally(() => this.inflight.delete(id));
+    const p = this.doRefresh(id, known).finally(() => this.inflight.delete(id));
     this.inflight.set(id, p);
     return p;
   }
@@ -297,7 +297,7 @@ export class WatchHub {
       if (gen && !isTerminal(gen.status) && this.now() >= gen.createdAt + this.opts.generationTimeoutMs) {
         gen = await this.exclusive(p.id, (g) => expire(g, this.now(), this.opts.generationTimeoutMs));
       } else if (gen && !isTerminal(gen.status)) {
-        gen = await this.refresh(p.id);
+        gen = await this.refresh(p.id, gen);
       }
       p.failures = 0;
       p.notFound = 0;
@@ -358,14 +358,16 @@ export class WatchHub {
     return gen;
   }
 
-  private async doRefresh(id: string): Promise<Generation | null> {
-    const current = await this.opts.store.get(id);
+  private async doRefresh(id: string, known?: Generation): Promise<Generation | null> {
+    const current = known ?? (await this.opts.store.get(id));
     if (!current) return null;
     if (isTerminal(current.status)) return current;
     const reading = await this.opts.upstream.read(id);
     this.lastError.delete(id);
-    // Re-read: another writer (a timeout, another instance) may have moved it meanwhile.
-    const latest = (await this.opts.store.get(id)) ?? current;
+    // In one process every change to a pending generation goes through this hub, one at a time
+    // (see `inflight`), so what was read is still current. In a cluster another instance may
+    // have moved it meanwhile: read it again.
+    const latest = this.opts.lease ? ((await this.opts.store.get(id)) ?? current) : current;
     return this.commit(latest, applyReading(latest, reading, this.now()));
   }
 
