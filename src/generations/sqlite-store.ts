@@ -289,11 +289,13 @@ function configure(db: Database.Database): void {
   // WAL: readers never block the writer and a commit is one append, not a journal rewrite.
   // This is the first statement that reads the file, so a non-database fails here (NOTADB).
   db.pragma('journal_mode = WAL');
-  // FULL syncs the WAL at every commit. NORMAL would be faster but a power loss could roll back
-  // the last commits, and with them a just-recorded idempotency key or generation id: the one
-  // thing that stops a retry from paying for a second generation. Writes here are few (creates
-  // and transitions), so durability wins.
-  db.pragma('synchronous = FULL');
+  // NORMAL in WAL mode: every commit is atomic and survives a process crash, but the WAL is
+  // synced at checkpoints, not at every commit, so a power loss may roll back the last commits.
+  // That is right for status transitions (the poller re-reads them from the provider on boot)
+  // and wrong for the records that stop a retry from paying twice: those writes go through
+  // `durably`, which syncs at commit (see below). An fsync blocks the event loop (better-sqlite3
+  // is synchronous), so syncing every transition would delay every subscriber's delivery.
+  db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
 }
 
@@ -668,9 +670,21 @@ export class SqliteStore implements GenerationStore {
     return this.getTx(id);
   }
 
+  /** Runs a write that must survive a power loss: synced to disk before it returns. */
+  private durably<T>(write: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return write();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
   async save(gen: Generation): Promise<void> {
     this.assertOpen();
-    this.saveTx(gen);
+    // A generation's first save records a paid create (and its id): that one is synced.
+    if (gen.createdAt === gen.updatedAt) this.durably(() => this.saveTx(gen));
+    else this.saveTx(gen);
   }
 
   async listActive(): Promise<Generation[]> {
@@ -706,7 +720,7 @@ export class SqliteStore implements GenerationStore {
 
   async claimKey(owner: string, key: string, fingerprint: string, now: number, ttlMs: number): Promise<ClaimResult> {
     this.assertOpen();
-    return this.claimTx(owner, key, fingerprint, now, ttlMs);
+    return this.durably(() => this.claimTx(owner, key, fingerprint, now, ttlMs));
   }
 
   async getKey(owner: string, key: string, now: number): Promise<IdempotencyRecord | null> {
@@ -717,12 +731,12 @@ export class SqliteStore implements GenerationStore {
 
   async completeKey(owner: string, key: string, generationId: string): Promise<void> {
     this.assertOpen();
-    this.stmt.completeKey.run(generationId, owner, key);
+    this.durably(() => this.stmt.completeKey.run(generationId, owner, key));
   }
 
   async markKeyInDoubt(owner: string, key: string): Promise<void> {
     this.assertOpen();
-    this.stmt.markKeyInDoubt.run(owner, key);
+    this.durably(() => this.stmt.markKeyInDoubt.run(owner, key));
   }
 
   async releaseKey(owner: string, key: string): Promise<void> {
