@@ -81,6 +81,8 @@ interface Poller {
 
 export class WatchHub {
   readonly pubsub: PubSub<Topics>;
+  /** The pub/sub's event target, listened to directly by subscription streams. */
+  private readonly target: EventTarget;
   private readonly pollers = new Map<string, Poller>();
   private readonly inflight = new Map<string, Promise<Generation | null>>();
   private readonly now: () => number;
@@ -93,6 +95,7 @@ export class WatchHub {
 
   constructor(private readonly opts: WatchHubOptions) {
     const target: HubEventTarget = opts.eventTarget ?? new EventTarget();
+    this.target = target as unknown as EventTarget;
     // Every subscriber is a listener on one target: thousands are expected, not a leak.
     if (!opts.eventTarget) setMaxListeners(0, target as EventTarget);
     this.pubsub = createPubSub<Topics>({ eventTarget: target });
@@ -160,11 +163,8 @@ export class WatchHub {
     info: SubscriberInfo = { transport: 'ws', client: 'default' },
   ): Repeater<Generation> {
     return new Repeater<Generation>(async (push, stop) => {
-      const source = this.pubsub.subscribe('generation:transition', id);
-      const untrack = (): void => void source.return();
       // Ending from outside (shutdown) stops this stream, which completes it for the client.
       const end = (): void => stop();
-      // Declared before use: emit and resync close over `sent`.
       let sent = 0;
       const emit = (gen: Generation): void => {
         if (gen.transitions.length <= sent) return;
@@ -173,6 +173,18 @@ export class WatchHub {
         void push(gen);
         if (isTerminal(gen.status)) stop();
       };
+      // Listen before the current state loads, so a transition published meanwhile is held
+      // back, then sent after it if it is newer. One listener straight into this stream: no
+      // second async iterator per subscriber on the delivery path.
+      let loaded = false;
+      const early: Generation[] = [];
+      const type = `generation:transition:${id}`;
+      const listener = (event: Event): void => {
+        const gen = (event as CustomEvent<Generation>).detail;
+        if (loaded) emit(gen);
+        else early.push(gen);
+      };
+      this.target.addEventListener(type, listener);
       this.subscribers.set(end, {
         ...info,
         resync: async () => {
@@ -180,26 +192,18 @@ export class WatchHub {
           if (gen) emit(gen);
         },
       });
-      void stop.then(untrack);
-      // A pub/sub Repeater attaches its listener on the first next(): start it now, before the
-      // current state loads, so a transition published meanwhile is queued, not lost.
-      let pending = source.next();
       try {
         const current = await loadCurrent();
         this.track(current);
         emit(current);
-        for (let r = await pending; !r.done; r = await pending) {
-          emit(r.value);
-          pending = source.next();
-        }
-        // The source only ends when this stream was stopped, or the pub/sub was torn down.
-        stop();
+        loaded = true;
+        for (const gen of early.splice(0)) emit(gen);
       } catch (err) {
         stop(err);
-      } finally {
-        this.subscribers.delete(end);
       }
       await stop;
+      this.target.removeEventListener(type, listener);
+      this.subscribers.delete(end);
     });
   }
 
