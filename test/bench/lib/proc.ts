@@ -77,12 +77,14 @@ export interface SpawnOptions {
   nodeArgs?: string[];
   /** Written to the child's stdin, which is then closed. */
   stdin?: string;
+  /** Working directory (the script is resolved from it). @default the repository root */
+  cwd?: string;
 }
 
 /** Runs `node --import tsx <script>` from the repository root, with a minimal environment. */
 export function spawnNode(name: string, script: string, opts: SpawnOptions = {}): Child {
   const child = spawn(process.execPath, ['--expose-gc', ...(opts.nodeArgs ?? []), '--import', 'tsx', '--import', PRELOAD, script], {
-    cwd: ROOT,
+    cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -186,16 +188,27 @@ export function jsonLine<T>(type: string): (line: string) => T | undefined {
   };
 }
 
-/** A free TCP port on 127.0.0.1 (released before it is returned; the race is harmless here). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function tryPort(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free TCP port on 127.0.0.1 for a server that must be told its port (the gateway, whose
+ * address is only logged at info level). Picked below the kernel's ephemeral range
+ * (/proc/sys/net/ipv4/ip_local_port_range starts at 32768), so no server binding port 0 — the
+ * simulators and references here — can be handed the same port between this check and the
+ * gateway's bind.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await tryPort(port)) return port;
+  }
+  throw new Error('no free port found in 20000..31999');
 }
 
 /** Polls `url` until it answers 200; fails when `child` exits first or time runs out. */
@@ -206,7 +219,11 @@ export async function waitForHttpOk(url: string, child: Child, timeoutMs = 30_00
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
-      if (res.ok) return;
+      // Answered, and by this child: a server that failed to bind would be on its way out.
+      if (res.ok) {
+        await sleep(100);
+        if (!child.hasExited) return;
+      }
     } catch {
       // not listening yet
     }

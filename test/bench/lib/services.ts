@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseProm, type Sample } from '../../utils/prom.js';
-import { freePort, jsonLine, spawnNode, waitForHttpOk, type Child } from './proc.js';
+import { freePort, jsonLine, ROOT, spawnNode, waitForHttpOk, type Child } from './proc.js';
 import type { Bucket } from './stats.js';
 
 export interface SimTimings {
@@ -94,6 +94,9 @@ export class Gateway {
     const port = await freePort();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'cinegraph-bench-'));
     const proc = spawnNode('gateway', 'src/main.ts', {
+      // Another checkout's gateway (with its own src/ and node_modules/), to measure a change
+      // against this one with the same benchmark.
+      cwd: process.env.BENCH_GATEWAY_ROOT || ROOT,
       nodeArgs: o.nodeArgs ?? [],
       env: {
         ...GATEWAY_BASE_ENV,
