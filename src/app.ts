@@ -21,6 +21,7 @@ import { createDemoRoute } from './server/demo.js';
 import { createVideoRoute } from './server/videos.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/index.js';
 import { createUpstreamClient, type UpstreamClientOptions } from './upstream/client.js';
+import { createHttpFetch } from './upstream/http-fetch.js';
 import type { UpstreamClient } from './upstream/types.js';
 import { WatchHub } from './watch/hub.js';
 
@@ -106,6 +107,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     createUpstreamClient({
       baseUrl,
       apiKey: apiKey as string,
+      fetch: createHttpFetch(),
       onRequest: (info) => {
         metrics.providerRequests.inc({ operation: info.operation, outcome: info.outcome });
         metrics.providerLatency.observe({ operation: info.operation }, info.durationMs / 1000);

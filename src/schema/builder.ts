@@ -15,6 +15,10 @@ export interface GatewayContext {
   publicUrl: () => string;
   /** How this operation arrived: 'ws' (graphql-ws), 'sse' or 'http'. */
   transport: 'ws' | 'sse' | 'http';
+  /** Set by `videoGeneration` when it read a generation that has not finished (or none). */
+  answer?: 'live';
+  /** Finished generations `videoGeneration` read, as the store handed them out. */
+  finishedReads?: { id: string; gen: unknown }[];
 }
 
 export const builder = new SchemaBuilder<{

@@ -2,7 +2,8 @@ import { GraphQLError } from 'graphql';
 import type { UserErrorData } from '../generations/errors.js';
 import { estimatedCompletionAt, generationProgress } from '../generations/progress.js';
 import type { PagePosition } from '../generations/store.js';
-import type { Generation, GenerationFailure, StatusTransition, VideoFile } from '../generations/types.js';
+import { isTerminal, type Generation, type GenerationFailure, type StatusTransition, type VideoFile } from '../generations/types.js';
+
 import { builder } from './builder.js';
 import {
   AspectRatioEnum,
@@ -174,7 +175,15 @@ builder.queryType({
       nullable: true,
       description: 'null when no generation with this id exists (or it belongs to another client)',
       args: { id: t.arg.id({ required: true, description: "The provider's generation id." }) },
-      resolve: (_root, args, ctx) => ctx.service.get(ctx.client, String(args.id)),
+      resolve: async (_root, args, ctx) => {
+        const id = String(args.id);
+        const gen = await ctx.service.get(ctx.client, id);
+        // Noted for the answer cache (server/answers.ts): a finished generation's answer can be
+        // reused for as long as the store hands out this very object.
+        if (gen && isTerminal(gen.status)) (ctx.finishedReads ??= []).push({ id, gen });
+        else ctx.answer = 'live';
+        return gen;
+      },
     }),
   }),
 });

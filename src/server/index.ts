@@ -23,6 +23,7 @@ import type { Authenticator } from './auth.js';
 import { createMaskError, gatewayError, toContractCode } from './errors.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import { serveGraphQLWs } from './ws-adapter.js';
+import { finishedAnswersPlugin } from './answers.js';
 
 export interface GatewayServerOptions {
   schema: GraphQLSchema;
@@ -151,6 +152,7 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     onExecute: ({ args }) => noteOperation(args),
     onSubscribe: ({ args }) => noteOperation(args),
   });
+  plugins.push(finishedAnswersPlugin());
   if (opts.introspection === false) {
     plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
   }

@@ -276,9 +276,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   async function exchange(spec: AttemptSpec): Promise<Answer> {
     const controller = new AbortController();
     let timedOut = false;
-    const timeoutError = new UpstreamTransportError('TimeoutError', `no complete answer within ${spec.timeoutMs} ms`, null);
+    // Built only when the deadline passes: an Error captures a stack trace, which every
+    // successful request would otherwise pay for.
+    let timeoutError: UpstreamTransportError | null = null;
     const timer = setTimeout(() => {
       timedOut = true;
+      timeoutError = new UpstreamTransportError('TimeoutError', `no complete answer within ${spec.timeoutMs} ms`, null);
       controller.abort(timeoutError);
     }, spec.timeoutMs);
     const onAbort = (): void => controller.abort(spec.signal?.reason);
@@ -299,7 +302,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const info = inspectTransportError(err);
       const notSent = info.code !== null && NOT_SENT_CODES.has(info.code);
       const kind: UpstreamFailureKind = timedOut || info.code === 'UND_ERR_CONNECT_TIMEOUT' ? 'timeout' : 'network';
-      const cause = timedOut
+      const cause = timeoutError
         ? timeoutError
         : new UpstreamTransportError(info.name, redact(info.messages.join(': ') || 'request failed'), info.code);
       throw new UpstreamError({

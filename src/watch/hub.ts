@@ -119,9 +119,27 @@ export class WatchHub {
 
   /** Open subscriptions of one client on this instance. */
   subscriptionsOf(client: string): number {
-    let n = 0;
-    for (const s of this.subscribers.values()) if (s.client === client) n++;
-    return n;
+    return this.perClient.get(client) ?? 0;
+  }
+
+  /**
+   * Open subscriptions per client, kept in step with `subscribers`, so the per-client cap is an
+   * O(1) check: counting by scanning every subscriber made opening n subscriptions O(n²).
+   */
+  private readonly perClient = new Map<string, number>();
+
+  private addSubscriber(end: () => void, sub: Subscriber): void {
+    this.subscribers.set(end, sub);
+    this.perClient.set(sub.client, (this.perClient.get(sub.client) ?? 0) + 1);
+  }
+
+  private removeSubscriber(end: () => void): void {
+    const sub = this.subscribers.get(end);
+    if (!sub) return;
+    this.subscribers.delete(end);
+    const n = (this.perClient.get(sub.client) ?? 1) - 1;
+    if (n > 0) this.perClient.set(sub.client, n);
+    else this.perClient.delete(sub.client);
   }
 
   /** Starts polling a generation unless it is terminal or already polled here. */
@@ -185,7 +203,7 @@ export class WatchHub {
         else early.push(gen);
       };
       this.target.addEventListener(type, listener);
-      this.subscribers.set(end, {
+      this.addSubscriber(end, {
         ...info,
         resync: async () => {
           const gen = await this.opts.store.get(id);
@@ -203,7 +221,7 @@ export class WatchHub {
       }
       await stop;
       this.target.removeEventListener(type, listener);
-      this.subscribers.delete(end);
+      this.removeSubscriber(end);
     });
   }
 
