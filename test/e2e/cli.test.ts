@@ -65,7 +65,8 @@ describe('cinegraph CLI against a live gateway', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    gw = await startGateway({ sim: { queueMs: 150, generateMs: 300 } });
+    // The queue time leaves a CLI process (tsx start-up included) room to subscribe before the first transition.
+    gw = await startGateway({ sim: { queueMs: 1000, generateMs: 400 } });
     env = { CINEGRAPH_URL: `${gw.url}/graphql` };
   });
   afterAll(async () => {
