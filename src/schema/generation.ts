@@ -3,7 +3,6 @@ import type { UserErrorData } from '../generations/errors.js';
 import { estimatedCompletionAt, generationProgress } from '../generations/progress.js';
 import type { PagePosition } from '../generations/store.js';
 import { isTerminal, type Generation, type GenerationFailure, type StatusTransition, type VideoFile } from '../generations/types.js';
-
 import { builder } from './builder.js';
 import {
   AspectRatioEnum,

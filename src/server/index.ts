@@ -20,10 +20,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { GenerationService } from '../generations/service.js';
 import type { GatewayContext } from '../schema/builder.js';
 import type { Authenticator } from './auth.js';
+import { finishedAnswersPlugin } from './answers.js';
 import { createMaskError, gatewayError, toContractCode } from './errors.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import { serveGraphQLWs } from './ws-adapter.js';
-import { finishedAnswersPlugin } from './answers.js';
 
 export interface GatewayServerOptions {
   schema: GraphQLSchema;
