@@ -13,32 +13,12 @@ import { MemoryRateLimiter } from '../../src/generations/rate-limit.js';
 import type { PagePosition, PageRequest } from '../../src/generations/store.js';
 import type { Generation } from '../../src/generations/types.js';
 import { hasRedis, skipRedisTests, startRedis, type RedisServer } from '../utils/redis.js';
+import { generationFixture, T0 } from '../utils/generation-fixture.js';
 
 const skip = skipRedisTests('test/unit/redis-store.test.ts');
 
-const T0 = Date.parse('2025-06-01T12:00:00Z');
 
-function gen(id: string, over: Partial<Generation> = {}): Generation {
-  const createdAt = over.createdAt ?? T0;
-  return {
-    id,
-    owner: 'alice',
-    input: { prompt: `prompt ${id}`, negativePrompt: null, aspectRatio: '16:9', resolution: '720p', duration: 5, style: null, seed: null },
-    inputKnown: true,
-    status: 'QUEUED',
-    providerStatus: 'queued',
-    video: null,
-    error: null,
-    usage: null,
-    expectedDurationMs: 35_000,
-    createdAt,
-    updatedAt: createdAt,
-    completedAt: null,
-    transitions: [{ status: 'QUEUED', providerStatus: 'queued', at: createdAt }],
-    idempotencyKey: null,
-    ...over,
-  };
-}
+const gen = generationFixture;
 
 function completed(id: string, createdAt: number, over: Partial<Generation> = {}): Generation {
   return gen(id, {

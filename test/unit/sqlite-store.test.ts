@@ -17,30 +17,10 @@ import {
   StoreOpenError,
   type StoreOpenFailure,
 } from '../../src/generations/sqlite-store.js';
-import type { Generation } from '../../src/generations/types.js';
+import { generationFixture, T0 } from '../utils/generation-fixture.js';
 
-const T0 = Date.parse('2025-06-01T12:00:00Z');
 
-function gen(id: string, over: Partial<Generation> = {}): Generation {
-  return {
-    id,
-    owner: 'alice',
-    input: { prompt: `prompt ${id}`, negativePrompt: null, aspectRatio: '16:9', resolution: '720p', duration: 5, style: null, seed: 42 },
-    inputKnown: true,
-    status: 'QUEUED',
-    providerStatus: 'queued',
-    video: null,
-    error: null,
-    usage: null,
-    expectedDurationMs: 35_000,
-    createdAt: T0,
-    updatedAt: T0,
-    completedAt: null,
-    transitions: [{ status: 'QUEUED', providerStatus: 'queued', at: T0 }],
-    idempotencyKey: null,
-    ...over,
-  };
-}
+const gen = generationFixture;
 
 /** Runs `open` and returns the StoreOpenError it must fail with, checking its shape. */
 async function openError(open: () => Promise<unknown>, reason: StoreOpenFailure): Promise<StoreOpenError> {

@@ -20,6 +20,7 @@ import { openSqliteStore } from '../../src/generations/sqlite-store.js';
 import { comparePosition, type GenerationStore, type Page, type PageRequest } from '../../src/generations/store.js';
 import type { Generation, GenerationStatus } from '../../src/generations/types.js';
 import { skipRedisTests, startRedis, type RedisServer } from '../utils/redis.js';
+import { generationFixture, T0 } from '../utils/generation-fixture.js';
 
 interface Harness {
   name: string;
@@ -80,37 +81,8 @@ const harnesses: Harness[] = [
     : []),
 ];
 
-const T0 = Date.parse('2025-06-01T12:00:00Z');
 
-function gen(id: string, over: Partial<Generation> = {}): Generation {
-  const createdAt = over.createdAt ?? T0;
-  return {
-    id,
-    owner: 'alice',
-    input: {
-      prompt: `a prompt for ${id}`,
-      negativePrompt: null,
-      aspectRatio: '16:9',
-      resolution: '720p',
-      duration: 5,
-      style: null,
-      seed: null,
-    },
-    inputKnown: true,
-    status: 'QUEUED',
-    providerStatus: 'queued',
-    video: null,
-    error: null,
-    usage: null,
-    expectedDurationMs: 35_000,
-    createdAt,
-    updatedAt: createdAt,
-    completedAt: null,
-    transitions: [{ status: 'QUEUED', providerStatus: 'queued', at: createdAt }],
-    idempotencyKey: null,
-    ...over,
-  };
-}
+const gen = generationFixture;
 
 function completed(id: string, createdAt: number, tookMs: number, over: Partial<Generation> = {}): Generation {
   const completedAt = createdAt + tookMs;
