@@ -11,9 +11,9 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
-import type { GenerationStore } from '../generations/store.js';
-import type { Generation } from '../generations/types.js';
-import { computeBackoff } from '../upstream/backoff.js';
+import type { GenerationStore } from '../domain/ports.js';
+import type { Generation } from '../domain/generation.js';
+import { computeBackoff } from '../lib/backoff.js';
 
 export interface ArchiverOptions {
   /** Directory the copies go to (DATA_DIR/videos, or ARCHIVE_DIR in cluster mode). */

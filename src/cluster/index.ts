@@ -10,7 +10,7 @@ import { redactUrl } from '../config.js';
 import type { HubEventTarget } from '../watch/hub.js';
 import { RedisLease } from './lease.js';
 import { RedisRateLimiter } from './redis-rate-limit.js';
-import { RedisStore } from './redis-store.js';
+import { RedisStore } from '../stores/redis.js';
 
 export class ClusterStartError extends Error {
   override readonly name = 'ClusterStartError';

@@ -7,7 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { PollLease } from '../watch/hub.js';
-import { redisKey } from './keys.js';
+import { redisKey } from '../stores/redis-keys.js';
 
 const RENEW = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then

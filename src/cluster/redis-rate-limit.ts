@@ -7,9 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { RateLimiter } from '../generations/rate-limit.js';
-import { redisKey } from './keys.js';
-import { LuaScript } from './redis-store.js';
+import type { RateLimiter } from '../stores/memory-rate-limit.js';
+import { redisKey } from '../stores/redis-keys.js';
+import { LuaScript } from '../stores/redis.js';
 
 const WINDOW_MS = 60_000;
 

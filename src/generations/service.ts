@@ -4,16 +4,16 @@
  * on the provider: polling belongs to the hub.
  */
 import type { Logger } from 'pino';
-import { classifyUpstreamError, UpstreamError } from '../upstream/errors.js';
-import type { UpstreamClient } from '../upstream/types.js';
+import { classifyUpstreamError, UpstreamError } from '../provider/errors.js';
+import type { UpstreamClient } from '../provider/wire.js';
 import type { WatchHub } from '../watch/hub.js';
-import { ServiceError, type UserErrorData } from './errors.js';
-import type { DurationEstimator } from './progress.js';
-import { newGeneration } from './state.js';
-import type { GenerationStore, Page, PagePosition } from './store.js';
-import { isTerminal, type Generation, type GenerationInput, type GenerationStatus } from './types.js';
-import { inputFingerprint, validateGenerationInput, type RawGenerationInput } from './validate.js';
-import type { RateLimiter } from './rate-limit.js';
+import { ServiceError, type UserErrorData } from '../domain/errors.js';
+import type { DurationEstimator } from '../domain/progress.js';
+import { newGeneration } from '../domain/state.js';
+import type { GenerationStore, Page, PagePosition } from '../domain/ports.js';
+import { isTerminal, type Generation, type GenerationInput, type GenerationStatus } from '../domain/generation.js';
+import { inputFingerprint, validateGenerationInput, type RawGenerationInput } from '../domain/validate.js';
+import type { RateLimiter } from '../stores/memory-rate-limit.js';
 
 export interface GenerationServiceOptions {
   store: GenerationStore;

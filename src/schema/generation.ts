@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql';
-import type { UserErrorData } from '../generations/errors.js';
-import { estimatedCompletionAt, generationProgress } from '../generations/progress.js';
-import type { PagePosition } from '../generations/store.js';
-import { isTerminal, type Generation, type GenerationFailure, type StatusTransition, type VideoFile } from '../generations/types.js';
+import type { UserErrorData } from '../domain/errors.js';
+import { estimatedCompletionAt, generationProgress } from '../domain/progress.js';
+import type { PagePosition } from '../domain/ports.js';
+import { isTerminal, type Generation, type GenerationFailure, type StatusTransition, type VideoFile } from '../domain/generation.js';
 import { builder } from './builder.js';
 import {
   AspectRatioEnum,

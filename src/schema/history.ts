@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { Generation } from '../generations/types.js';
+import type { Generation } from '../domain/generation.js';
 import { builder } from './builder.js';
 import { VideoGenerationStatusEnum } from './enums.js';
 import { decodeCursor, encodeCursor, VideoGenerationRef } from './generation.js';

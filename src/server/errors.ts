@@ -4,7 +4,7 @@
  */
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
-import { ServiceError } from '../generations/errors.js';
+import { ServiceError } from '../domain/errors.js';
 
 const HTTP_STATUS: Record<string, number> = {
   UNAUTHENTICATED: 401,

@@ -2,7 +2,7 @@
  * A simulated generation's state is a pure function of the time elapsed since its creation, so
  * the simulator needs no timers and a test clock moves every generation at once.
  */
-import type { Duration, Resolution } from '../generations/types.js';
+import type { Duration, Resolution } from '../domain/generation.js';
 import type { Behaviour } from './types.js';
 
 // Scaled from the provider's published timings (CONTRACT §1: 30–40 s for 720p/5 s, about 75 s

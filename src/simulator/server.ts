@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { GENERATION_PATH, PIXVERSE_MODEL } from '../upstream/types.js';
+import { GENERATION_PATH, PIXVERSE_MODEL } from '../provider/wire.js';
 import { FaultQueue, type RouteKind } from './faults.js';
 import { serveVideo } from './files.js';
 import { creditsFor, defaultGenerateMs, readBody, type SimGeneration } from './lifecycle.js';

@@ -2,7 +2,7 @@
  * Public types of the simulated provider. The simulator speaks CONTRACT §1 over real HTTP so that
  * the gateway's upstream client is exercised exactly as it would be against the AI/ML API.
  */
-import type { Duration, Resolution } from '../generations/types.js';
+import type { Duration, Resolution } from '../domain/generation.js';
 
 /**
  * How one generation behaves on reads. Chosen per create with `nextBehaviour()` or with a

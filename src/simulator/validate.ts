@@ -12,8 +12,8 @@ import {
   type Duration,
   type Resolution,
   type Style,
-} from '../generations/types.js';
-import { PIXVERSE_MODEL } from '../upstream/types.js';
+} from '../domain/generation.js';
+import { PIXVERSE_MODEL } from '../provider/wire.js';
 import { BEHAVIOURS, type Behaviour } from './types.js';
 
 export interface ValidCreate {

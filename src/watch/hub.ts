@@ -7,12 +7,12 @@ import { setMaxListeners } from 'node:events';
 import { createPubSub, type PubSub, type PubSubEventTarget } from '@graphql-yoga/subscription';
 import { Repeater } from '@repeaterjs/repeater';
 import type { Logger } from 'pino';
-import { computeBackoff } from '../upstream/backoff.js';
-import { UpstreamError } from '../upstream/errors.js';
-import type { UpstreamClient } from '../upstream/types.js';
-import { applyReading, expire, lost, type Applied } from '../generations/state.js';
-import type { GenerationStore } from '../generations/store.js';
-import { isTerminal, type Generation } from '../generations/types.js';
+import { computeBackoff } from '../lib/backoff.js';
+import { UpstreamError } from '../provider/errors.js';
+import type { UpstreamClient } from '../provider/wire.js';
+import { applyReading, expire, lost, type Applied } from '../domain/state.js';
+import type { GenerationStore } from '../domain/ports.js';
+import { isTerminal, type Generation } from '../domain/generation.js';
 import { nextPollDelay } from './schedule.js';
 
 export type Topics = {

@@ -3,7 +3,7 @@
  * adaptive schedule polls sparsely while the video cannot be ready and densely around the time
  * it is expected, then settles back to the base interval once it is overdue.
  */
-import type { Generation } from '../generations/types.js';
+import type { Generation } from '../domain/generation.js';
 
 export interface ScheduleOptions {
   baseMs: number;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Behaviour, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
-import { GENERATION_PATH, PIXVERSE_MODEL } from '../../src/upstream/types.js';
+import { GENERATION_PATH, PIXVERSE_MODEL } from '../../src/provider/wire.js';
 
 let sim: Simulator | null = null;
 

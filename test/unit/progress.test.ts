@@ -5,8 +5,8 @@ import {
   generationProgress,
   progressAt,
   publishedDurationMs,
-} from '../../src/generations/progress.js';
-import type { Generation, GenerationStatus } from '../../src/generations/types.js';
+} from '../../src/domain/progress.js';
+import type { Generation, GenerationStatus } from '../../src/domain/generation.js';
 
 const T0 = 1_700_000_000_000;
 

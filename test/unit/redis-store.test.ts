@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisRateLimiter } from '../../src/cluster/redis-rate-limit.js';
-import { RedisStore } from '../../src/cluster/redis-store.js';
-import { MemoryStore } from '../../src/generations/memory-store.js';
-import { MemoryRateLimiter } from '../../src/generations/rate-limit.js';
-import type { PagePosition, PageRequest } from '../../src/generations/store.js';
-import type { Generation } from '../../src/generations/types.js';
+import { RedisStore } from '../../src/stores/redis.js';
+import { MemoryStore } from '../../src/stores/memory.js';
+import { MemoryRateLimiter } from '../../src/stores/memory-rate-limit.js';
+import type { PagePosition, PageRequest } from '../../src/domain/ports.js';
+import type { Generation } from '../../src/domain/generation.js';
 import { hasRedis, skipRedisTests, startRedis, type RedisServer } from '../utils/redis.js';
 import { generationFixture, T0 } from '../utils/generation-fixture.js';
 

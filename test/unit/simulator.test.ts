@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRange } from '../../src/lib/http-range.js';
 import { defaultGenerateMs } from '../../src/simulator/index.js';
 import { validateCreateBody } from '../../src/simulator/validate.js';
-import { PIXVERSE_MODEL } from '../../src/upstream/types.js';
+import { PIXVERSE_MODEL } from '../../src/provider/wire.js';
 
 describe('parseRange', () => {
   it.each([

@@ -16,7 +16,7 @@ import {
   type SqliteStore,
   StoreOpenError,
   type StoreOpenFailure,
-} from '../../src/generations/sqlite-store.js';
+} from '../../src/stores/sqlite.js';
 import { generationFixture, T0 } from '../utils/generation-fixture.js';
 
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyReading, expire, lost, newGeneration } from '../../src/generations/state.js';
-import type { Generation, GenerationInput, GenerationStatus, VideoFile } from '../../src/generations/types.js';
-import { mapProviderStatus } from '../../src/upstream/normalize.js';
-import type { ProviderGeneration } from '../../src/upstream/types.js';
+import { applyReading, expire, lost, newGeneration } from '../../src/domain/state.js';
+import type { Generation, GenerationInput, GenerationStatus, VideoFile } from '../../src/domain/generation.js';
+import { mapProviderStatus } from '../../src/provider/normalize.js';
+import type { ProviderGeneration } from '../../src/provider/wire.js';
 
 const ID = 'abc-123:pixverse/v5/text-to-video';
 const T0 = 1_700_000_000_000;

@@ -7,18 +7,18 @@
  * set), each test under its own random key prefix. Without a redis-server binary they are
  * skipped with a loud warning, except in CI, where they always run.
  */
-import { CachedStore } from '../../src/generations/cached-store.js';
+import { CachedStore } from '../../src/stores/cached.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RedisStore } from '../../src/cluster/redis-store.js';
-import { MemoryStore } from '../../src/generations/memory-store.js';
-import { openSqliteStore } from '../../src/generations/sqlite-store.js';
-import { comparePosition, type GenerationStore, type Page, type PageRequest } from '../../src/generations/store.js';
-import type { Generation, GenerationStatus } from '../../src/generations/types.js';
+import { RedisStore } from '../../src/stores/redis.js';
+import { MemoryStore } from '../../src/stores/memory.js';
+import { openSqliteStore } from '../../src/stores/sqlite.js';
+import { comparePosition, type GenerationStore, type Page, type PageRequest } from '../../src/domain/ports.js';
+import type { Generation, GenerationStatus } from '../../src/domain/generation.js';
 import { skipRedisTests, startRedis, type RedisServer } from '../utils/redis.js';
 import { generationFixture, T0 } from '../utils/generation-fixture.js';
 

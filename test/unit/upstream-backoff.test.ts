@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeBackoff, parseRetryAfter } from '../../src/upstream/backoff.js';
+import { computeBackoff, parseRetryAfter } from '../../src/lib/backoff.js';
 
 describe('computeBackoff', () => {
   const opts = (random: number) => ({ baseMs: 100, maxMs: 1000, random: () => random });

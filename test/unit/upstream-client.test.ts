@@ -2,10 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUpstreamClient } from '../../src/upstream/client.js';
-import type { UpstreamClientOptions, UpstreamRequestInfo, UpstreamRetryInfo } from '../../src/upstream/client.js';
-import { UpstreamError, classifyUpstreamError } from '../../src/upstream/errors.js';
-import { GENERATION_PATH } from '../../src/upstream/types.js';
+import { createUpstreamClient } from '../../src/provider/client.js';
+import type { UpstreamClientOptions, UpstreamRequestInfo, UpstreamRetryInfo } from '../../src/provider/client.js';
+import { UpstreamError, classifyUpstreamError } from '../../src/provider/errors.js';
+import { GENERATION_PATH } from '../../src/provider/wire.js';
 
 const KEY = 'sk-test-0123456789abcdef-SECRET';
 const ID = '1fe4344e-07a4-4c41-b0d4-0f1b2c3d4e5f:pixverse/v5/text-to-video';

@@ -9,7 +9,7 @@ import {
   normalizeUsage,
   normalizeVideo,
   toNumber,
-} from '../../src/upstream/normalize.js';
+} from '../../src/provider/normalize.js';
 
 const ID = '1fe4344e-07a4-4c41-b0d4-0f1b2c3d4e5f:pixverse/v5/text-to-video';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inputFingerprint, validateGenerationInput, type RawGenerationInput } from '../../src/generations/validate.js';
+import { inputFingerprint, validateGenerationInput, type RawGenerationInput } from '../../src/domain/validate.js';
 
 function problems(raw: RawGenerationInput): { field: string; message: string }[] {
   const r = validateGenerationInput(raw);

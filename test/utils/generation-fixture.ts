@@ -1,5 +1,5 @@
 /** A pending generation to store in store tests; `over` replaces any field. */
-import type { Generation } from '../../src/generations/types.js';
+import type { Generation } from '../../src/domain/generation.js';
 
 export const T0 = Date.parse('2025-06-01T12:00:00Z');
 

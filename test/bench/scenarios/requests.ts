@@ -9,7 +9,7 @@
  * at a time on one keep-alive connection (every gateway read of a pending generation is a
  * provider read, by design: the answer must be current).
  */
-import { GENERATION_PATH } from '../../../src/upstream/types.js';
+import { GENERATION_PATH } from '../../../src/provider/wire.js';
 import { CONFIG } from '../lib/config.js';
 import { sleep } from '../lib/proc.js';
 import { Gateway, gql, Reference, runLoad, Sim } from '../lib/services.js';

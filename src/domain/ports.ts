@@ -3,7 +3,7 @@
  * default) and in Redis (cluster mode). Every method is async so the implementations are
  * interchangeable.
  */
-import type { Duration, Generation, GenerationStatus, Resolution } from './types.js';
+import type { Duration, Generation, GenerationStatus, Resolution } from './generation.js';
 
 export interface PageRequest {
   /** Page size, already clamped by the caller. */

@@ -3,8 +3,8 @@
  * model and by date, so every field is read defensively; only a missing id makes a body useless.
  * Everything here is pure and synchronous.
  */
-import type { GenerationFailure, GenerationStatus, Usage, VideoFile } from '../generations/types.js';
-import type { ProviderGeneration, WireErrorBody } from './types.js';
+import type { GenerationFailure, GenerationStatus, Usage, VideoFile } from '../domain/generation.js';
+import type { ProviderGeneration, WireErrorBody } from './wire.js';
 
 /** Thrown by `normalizeGeneration` when a body cannot be read as a generation at all. */
 export class WireFormatError extends Error {

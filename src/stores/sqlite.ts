@@ -9,7 +9,7 @@
 import { closeSync, mkdirSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { describeCause, StoreOpenError } from './store-errors.js';
+import { describeCause, StoreOpenError } from './errors.js';
 import type {
   ClaimResult,
   CompletedSample,
@@ -18,7 +18,7 @@ import type {
   IdempotencyState,
   Page,
   PageRequest,
-} from './store.js';
+} from '../domain/ports.js';
 import type {
   AspectRatio,
   Duration,
@@ -30,9 +30,9 @@ import type {
   Style,
   Usage,
   VideoFile,
-} from './types.js';
+} from '../domain/generation.js';
 
-export { StoreOpenError, type StoreOpenFailure } from './store-errors.js';
+export { StoreOpenError, type StoreOpenFailure } from './errors.js';
 
 export interface SqliteStoreOptions {
   /**

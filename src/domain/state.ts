@@ -2,9 +2,9 @@
  * Pure state transitions of a generation. Status only moves forward
  * (QUEUED → GENERATING → one terminal status), and terminal states never change.
  */
-import { mapProviderStatus } from '../upstream/normalize.js';
-import type { ProviderGeneration } from '../upstream/types.js';
-import { isTerminal, type Generation, type GenerationInput, type GenerationStatus } from './types.js';
+import { mapProviderStatus } from '../provider/normalize.js';
+import type { ProviderGeneration } from '../provider/wire.js';
+import { isTerminal, type Generation, type GenerationInput, type GenerationStatus } from './generation.js';
 
 const RANK: Record<GenerationStatus, number> = {
   QUEUED: 0,

@@ -4,8 +4,8 @@
  * stays right; pending generations are always read from the store. Single-instance only: in a
  * cluster another instance may write, so the Redis store is used as it is.
  */
-import type { ClaimResult, CompletedSample, GenerationStore, IdempotencyRecord, Page, PageRequest } from './store.js';
-import { isTerminal, type Generation } from './types.js';
+import type { ClaimResult, CompletedSample, GenerationStore, IdempotencyRecord, Page, PageRequest } from '../domain/ports.js';
+import { isTerminal, type Generation } from '../domain/generation.js';
 
 export class CachedStore implements GenerationStore {
   private readonly finished = new Map<string, Generation>();

@@ -2,7 +2,7 @@
  * The AI/ML API wire format (CONTRACT §1) and its normalised form. Wire types are deliberately
  * loose: every field the provider has been seen to vary is `unknown` until normalised.
  */
-import type { AspectRatio, Duration, GenerationFailure, Resolution, Style, Usage, VideoFile } from '../generations/types.js';
+import type { AspectRatio, Duration, GenerationFailure, Resolution, Style, Usage, VideoFile } from '../domain/generation.js';
 
 export const PIXVERSE_MODEL = 'pixverse/v5/text-to-video';
 export const GENERATION_PATH = '/v2/generate/video/pixverse/generation';

@@ -12,12 +12,12 @@
  */
 import { createFetch, ofetch } from 'ofetch';
 import type { $Fetch } from 'ofetch';
-import { computeBackoff, parseRetryAfter } from './backoff.js';
+import { computeBackoff, parseRetryAfter } from '../lib/backoff.js';
 import { UpstreamError } from './errors.js';
 import type { UpstreamFailureKind } from './errors.js';
 import { WireFormatError, normalizeErrorBody, normalizeGeneration } from './normalize.js';
-import { GENERATION_PATH, PIXVERSE_MODEL } from './types.js';
-import type { CreateRequestBody, ProviderGeneration, UpstreamClient } from './types.js';
+import { GENERATION_PATH, PIXVERSE_MODEL } from './wire.js';
+import type { CreateRequestBody, ProviderGeneration, UpstreamClient } from './wire.js';
 
 export type UpstreamOperation = 'create' | 'read';
 

@@ -3,7 +3,7 @@
  * expected when the generation was created, so it rises monotonically and reaches 1 only when
  * the generation is COMPLETED.
  */
-import type { Duration, Generation, Resolution } from './types.js';
+import type { Duration, Generation, Resolution } from './generation.js';
 
 /**
  * The provider's published timings: about 30–40 s for 720p/5 s and about 75 s for 1080p.

@@ -7,8 +7,8 @@ import {
   type IdempotencyRecord,
   type Page,
   type PageRequest,
-} from './store.js';
-import { isTerminal, type Generation } from './types.js';
+} from '../domain/ports.js';
+import { isTerminal, type Generation } from '../domain/generation.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
 

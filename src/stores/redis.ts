@@ -44,9 +44,9 @@ import {
   type IdempotencyState,
   type Page,
   type PageRequest,
-} from '../generations/store.js';
-import { isTerminal, type Duration, type Generation, type Resolution } from '../generations/types.js';
-import { redisKey } from './keys.js';
+} from '../domain/ports.js';
+import { isTerminal, type Duration, type Generation, type Resolution } from '../domain/generation.js';
+import { redisKey } from './redis-keys.js';
 
 /** @default 30 days */
 export const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;

@@ -11,7 +11,7 @@ import {
   type GenerationInput,
   type Resolution,
   type Style,
-} from './types.js';
+} from './generation.js';
 
 export interface InputProblem {
   field: string[];
