@@ -7,10 +7,10 @@ import type { Logger } from 'pino';
 import { Archiver } from './archive/archiver.js';
 import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
-import { MemoryRateLimiter, type RateLimiter } from './stores/memory-rate-limit.js';
+import { MemoryRateLimiter } from './stores/memory-rate-limit.js';
 import { DurationEstimator } from './domain/progress.js';
 import { GenerationService } from './generations/service.js';
-import type { GenerationStore } from './domain/ports.js';
+import type { GenerationStore, Provider, RateLimiter } from './domain/ports.js';
 import { CachedStore } from './stores/cached.js';
 import { openSqliteStore } from './stores/sqlite.js';
 import { createLogger } from './logger.js';
@@ -22,15 +22,18 @@ import { createVideoRoute } from './server/videos.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/index.js';
 import { createUpstreamClient, type UpstreamClientOptions } from './provider/client.js';
 import { createHttpFetch } from './provider/http-fetch.js';
-import type { UpstreamClient } from './provider/wire.js';
-import { WatchHub } from './watch/hub.js';
+import { createProvider } from './provider/adapter.js';
+import { createTransitionBus } from './events/bus.js';
+import { PollScheduler } from './watch/scheduler.js';
+import { SubscriptionStreams } from './watch/streams.js';
+import { GenerationTracker } from './watch/tracker.js';
 
 export interface AppDeps {
   logger?: Logger;
   /** A store to use instead of the configured one (tests). */
   store?: GenerationStore;
-  /** An upstream client to use instead of one built from the config. */
-  upstream?: UpstreamClient;
+  /** A provider to use instead of one built from the config. */
+  provider?: Provider;
   /** Options of the built-in simulator started when no API key is configured. */
   simulator?: SimulatorOptions;
   /** Extra options of the upstream client (timeouts, retries) for tests. */
@@ -51,7 +54,8 @@ export interface Readiness {
 export interface App {
   /** The gateway's base URL once started, e.g. http://127.0.0.1:4000. */
   readonly url: string;
-  readonly hub: WatchHub;
+  readonly scheduler: PollScheduler;
+  readonly streams: SubscriptionStreams;
   readonly service: GenerationService;
   readonly store: GenerationStore;
   readonly server: GatewayServer;
@@ -86,7 +90,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   let simulator: Simulator | null = null;
   let baseUrl = config.baseUrl;
   let apiKey = config.apiKey;
-  if (!deps.upstream && apiKey === null) {
+  if (!deps.provider && apiKey === null) {
     simulator = await startSimulator(deps.simulator ?? {});
     baseUrl = simulator.url;
     apiKey = simulator.apiKey;
@@ -96,15 +100,19 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     );
   }
   // Live gauges read these at scrape time; they are set once the parts exist.
-  const live = { hub: null as WatchHub | null, server: null as GatewayServer | null };
+  const live = {
+    scheduler: null as PollScheduler | null,
+    streams: null as SubscriptionStreams | null,
+    server: null as GatewayServer | null,
+  };
   const metrics = new Metrics({
-    activePollers: () => live.hub?.activePollers ?? 0,
-    subscriptionsByTransport: () => live.hub?.subscriptionsByTransport() ?? {},
+    activePollers: () => live.scheduler?.active ?? 0,
+    subscriptionsByTransport: () => live.streams?.byTransport() ?? {},
     webSocketConnections: () => live.server?.webSocketCount ?? 0,
   });
-  const upstream =
-    deps.upstream ??
-    createUpstreamClient({
+  const provider =
+    deps.provider ??
+    createProvider(createUpstreamClient({
       baseUrl,
       apiKey: apiKey as string,
       fetch: createHttpFetch(),
@@ -114,7 +122,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       },
       onRetry: (info) => metrics.providerRetries.inc({ operation: info.operation }),
       ...deps.upstreamOptions,
-    });
+    }));
 
   const estimator = new DurationEstimator();
   for (const s of await store.recentCompletions(500)) estimator.observe(s.resolution, s.duration, s.tookMs);
@@ -132,16 +140,14 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       })
     : null;
 
-  const hub = new WatchHub({
+  const bus = createTransitionBus(cluster?.eventTarget);
+  const tracker = new GenerationTracker({
     store,
-    upstream,
+    provider,
+    bus,
     logger,
-    pollIntervalMs: config.pollIntervalMs,
-    generationTimeoutMs: config.generationTimeoutMs,
-    adaptivePolling: config.adaptivePolling,
-    ...(cluster ? { eventTarget: cluster.eventTarget, lease: cluster.lease } : {}),
+    shared: cluster !== null,
     now,
-    onPoll: (p) => metrics.pollLag.observe(Math.max(0, p.actualDelayMs - p.scheduledDelayMs) / 1000),
     onTransition: (gen) => {
       metrics.transitions.inc({ status: gen.status });
       if (gen.completedAt !== null && gen.inputKnown) {
@@ -156,10 +162,24 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       if (gen.status === 'COMPLETED') archiver?.enqueue(gen);
     },
   });
+  const scheduler = new PollScheduler({
+    store,
+    tracker,
+    logger,
+    pollIntervalMs: config.pollIntervalMs,
+    generationTimeoutMs: config.generationTimeoutMs,
+    adaptivePolling: config.adaptivePolling,
+    ...(cluster ? { lease: cluster.lease } : {}),
+    now,
+    onPoll: (p) => metrics.pollLag.observe(Math.max(0, p.actualDelayMs - p.scheduledDelayMs) / 1000),
+  });
+  const streams = new SubscriptionStreams({ store, bus, onFollow: (gen) => scheduler.track(gen) });
   const service = new GenerationService({
     store,
-    upstream,
-    hub,
+    provider,
+    tracker,
+    scheduler,
+    streams,
     logger,
     estimator,
     rateLimiter,
@@ -170,9 +190,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     },
     now,
   });
-  live.hub = hub;
+  live.scheduler = scheduler;
+  live.streams = streams;
   if (cluster) {
-    cluster.onReconnect(() => void hub.resyncSubscriptions());
+    cluster.onReconnect(() => void streams.resync());
   }
 
   let shuttingDown = false;
@@ -243,7 +264,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     get url() {
       return url;
     },
-    hub,
+    scheduler,
+    streams,
     service,
     store,
     server,
@@ -254,8 +276,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     readiness,
     async start() {
       url = await server.listen(config.port, config.host);
-      if (cluster) hub.startSweep(config.leaseMs);
-      const resumed = await hub.resume();
+      if (cluster) scheduler.startSweep(config.leaseMs);
+      const resumed = await scheduler.resume();
       if (resumed > 0) logger.info({ resumed }, 'resumed polling of unfinished generations');
       if (archiver) {
         const unarchived = await store.listUnarchived(1000);
@@ -271,9 +293,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     stop() {
       stopped ??= (async () => {
         shuttingDown = true;
-        hub.endSubscriptions();
+        streams.endAll();
         await server.close();
-        await hub.stop();
+        scheduler.stop();
+        streams.endAll();
+        await tracker.settle();
         await archiver?.stop();
         await store.close();
         await cluster?.close();

@@ -7,7 +7,7 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactUrl } from '../config.js';
-import type { HubEventTarget } from '../watch/hub.js';
+import type { TransitionEventTarget } from '../events/bus.js';
 import { RedisLease } from './lease.js';
 import { RedisRateLimiter } from './redis-rate-limit.js';
 import { RedisStore } from '../stores/redis.js';
@@ -35,7 +35,7 @@ export interface Cluster {
   store: RedisStore;
   rateLimiter: RedisRateLimiter;
   lease: RedisLease;
-  eventTarget: HubEventTarget;
+  eventTarget: TransitionEventTarget;
   /** Called after Redis comes back from an outage (resync subscribers). */
   onReconnect(listener: () => void): void;
   /** Null when healthy, otherwise what is wrong (for readiness). */
@@ -96,7 +96,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     store,
     rateLimiter: new RedisRateLimiter({ redis: commands, perMinute: opts.generateRatePerMinute, ...(opts.prefix ? { prefix: opts.prefix } : {}) }),
     lease: new RedisLease({ redis: commands, instanceId, leaseMs: opts.leaseMs, ...(opts.prefix ? { prefix: opts.prefix } : {}) }),
-    eventTarget: createRedisEventTarget({ publishClient: commands, subscribeClient: subscriber }) as unknown as HubEventTarget,
+    eventTarget: createRedisEventTarget({ publishClient: commands, subscribeClient: subscriber }) as unknown as TransitionEventTarget,
     onReconnect: (l) => reconnectListeners.push(l),
     problem: () => {
       if (commands.status !== 'ready' || subscriber.status !== 'ready') {

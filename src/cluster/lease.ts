@@ -6,7 +6,7 @@
  * frees a lease that another instance took over.
  */
 import type { Redis } from 'ioredis';
-import type { PollLease } from '../watch/hub.js';
+import type { PollLease } from '../domain/ports.js';
 import { redisKey } from '../stores/redis-keys.js';
 
 const RENEW = `

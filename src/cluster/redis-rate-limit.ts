@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { RateLimiter } from '../stores/memory-rate-limit.js';
+import type { RateLimiter } from '../domain/ports.js';
 import { redisKey } from '../stores/redis-keys.js';
 import { LuaScript } from '../stores/redis.js';
 

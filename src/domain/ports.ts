@@ -1,9 +1,22 @@
 /**
- * What the gateway keeps. One interface, implemented in memory (tests), in SQLite (the embedded
+ * The domain's ports: what the service, the tracker and the poller need from the outside world
+ * (a store, the provider, a transition bus, a clock, budgets and leases). Adapters implement
+ * them; the domain imports none of them.
+ *
+ * The store: what the gateway keeps. One interface, implemented in memory (tests), in SQLite (the embedded
  * default) and in Redis (cluster mode). Every method is async so the implementations are
  * interchangeable.
  */
-import type { Duration, Generation, GenerationStatus, Resolution } from './generation.js';
+import type {
+  Duration,
+  Generation,
+  GenerationFailure,
+  GenerationInput,
+  GenerationStatus,
+  Resolution,
+  Usage,
+  VideoFile,
+} from './generation.js';
 
 export interface PageRequest {
   /** Page size, already clamped by the caller. */
@@ -86,4 +99,55 @@ export interface GenerationStore {
 export function comparePosition(a: PagePosition, b: PagePosition): number {
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * A provider's answer in the domain's terms: the provider adapter maps its status words,
+ * errors and usage figures; the domain never sees the wire format.
+ */
+export interface ProviderReading {
+  id: string;
+  /** The mapped status; a done word without a video URL is already FAILED here. */
+  status: Exclude<GenerationStatus, 'TIMED_OUT'>;
+  /** The provider's own status word, lower-cased and trimmed. */
+  providerStatus: string;
+  video: VideoFile | null;
+  error: GenerationFailure | null;
+  usage: Usage | null;
+}
+
+/**
+ * The provider port. Implementations throw `ProviderFailure` (src/domain/errors.ts) and never
+ * resend a create that may have reached the provider.
+ */
+export interface Provider {
+  create(input: GenerationInput, options?: { requestId?: string }): Promise<ProviderReading>;
+  read(id: string, options?: { requestId?: string; signal?: AbortSignal }): Promise<ProviderReading>;
+}
+
+/** Where every saved status transition is published, and heard (in-process, or Redis in a cluster). */
+export interface TransitionBus {
+  publish(gen: Generation): void;
+  /** Calls `listener` with every transition of generation `id` until the returned function is called. */
+  subscribe(id: string, listener: (gen: Generation) => void): () => void;
+}
+
+/** The clock: epoch milliseconds. */
+export type Clock = () => number;
+
+/**
+ * Per-owner create budget: a sliding one-minute window. Async so cluster mode can keep the
+ * window in Redis.
+ */
+export interface RateLimiter {
+  /** Takes one unit for `owner`; 0 when allowed, otherwise milliseconds until one is free. */
+  take(owner: string, now: number): Promise<number>;
+}
+
+/** Cluster mode: decides which instance polls a generation. */
+export interface PollLease {
+  acquire(id: string): Promise<boolean>;
+  release(id: string): Promise<void>;
+  /** How long to wait before asking again for a lease another instance holds. */
+  readonly retryMs: number;
 }

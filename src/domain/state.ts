@@ -2,9 +2,8 @@
  * Pure state transitions of a generation. Status only moves forward
  * (QUEUED → GENERATING → one terminal status), and terminal states never change.
  */
-import { mapProviderStatus } from '../provider/normalize.js';
-import type { ProviderGeneration } from '../provider/wire.js';
 import { isTerminal, type Generation, type GenerationInput, type GenerationStatus } from './generation.js';
+import type { ProviderReading } from './ports.js';
 
 const RANK: Record<GenerationStatus, number> = {
   QUEUED: 0,
@@ -23,7 +22,7 @@ export interface Applied {
 }
 
 export function newGeneration(args: {
-  reading: ProviderGeneration;
+  reading: ProviderReading;
   owner: string;
   input: GenerationInput;
   inputKnown: boolean;
@@ -38,7 +37,7 @@ export function newGeneration(args: {
     input: args.input,
     inputKnown: args.inputKnown,
     status: 'QUEUED',
-    providerStatus: reading.status,
+    providerStatus: reading.providerStatus,
     video: null,
     error: null,
     usage: reading.usage,
@@ -49,45 +48,37 @@ export function newGeneration(args: {
     transitions: [],
     idempotencyKey: args.idempotencyKey,
   };
-  const status = mapProviderStatus(reading.status, Boolean(reading.video?.url));
-  base.transitions.push({ status: 'QUEUED', providerStatus: reading.status, at: now });
-  if (status === 'QUEUED') return base;
+  base.transitions.push({ status: 'QUEUED', providerStatus: reading.providerStatus, at: now });
+  if (reading.status === 'QUEUED') return base;
   return applyReading(base, reading, now).next;
 }
 
-export function applyReading(gen: Generation, reading: ProviderGeneration, now: number): Applied {
+export function applyReading(gen: Generation, reading: ProviderReading, now: number): Applied {
   if (isTerminal(gen.status)) return { next: gen, changed: false, transitioned: false };
-  const mapped = mapProviderStatus(reading.status, Boolean(reading.video?.url));
+  const mapped = reading.status;
   const forward = RANK[mapped] > RANK[gen.status];
   const status = forward ? mapped : gen.status;
   const usage = reading.usage ?? gen.usage;
   const changed =
-    forward || reading.status !== gen.providerStatus || JSON.stringify(usage) !== JSON.stringify(gen.usage);
+    forward || reading.providerStatus !== gen.providerStatus || JSON.stringify(usage) !== JSON.stringify(gen.usage);
   if (!changed) return { next: gen, changed: false, transitioned: false };
   const next: Generation = {
     ...gen,
     status,
-    providerStatus: reading.status,
+    providerStatus: reading.providerStatus,
     usage,
     updatedAt: now,
-    transitions: forward ? [...gen.transitions, { status, providerStatus: reading.status, at: now }] : gen.transitions,
+    transitions: forward ? [...gen.transitions, { status, providerStatus: reading.providerStatus, at: now }] : gen.transitions,
   };
   if (forward && status === 'COMPLETED') {
     next.video = reading.video;
     next.completedAt = now;
   } else if (forward && status === 'FAILED') {
     next.completedAt = now;
-    next.error =
-      reading.error ??
-      (reading.video === null && isDoneWord(reading.status)
-        ? { code: 'NO_VIDEO', message: `The provider reported "${reading.status}" but returned no video URL` }
-        : { code: 'PROVIDER_ERROR', message: `The provider reported "${reading.status}" without details` });
+    // The provider adapter gives every FAILED reading an error.
+    next.error = reading.error ?? { code: 'PROVIDER_ERROR', message: `The provider reported "${reading.providerStatus}" without details` };
   }
   return { next, changed: true, transitioned: forward };
-}
-
-function isDoneWord(word: string): boolean {
-  return word === 'completed' || word === 'succeeded';
 }
 
 /** The generation ran past its timeout with no terminal answer. */

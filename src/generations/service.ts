@@ -1,24 +1,27 @@
 /**
- * The generation service: the one place that creates, reads and lists generations. Resolvers
- * call it; it calls the store, the upstream client and the watch hub. It never loops or sleeps
- * on the provider: polling belongs to the hub.
+ * The generation service: the use cases (create, get, watch, list). Resolvers call it; it calls
+ * the ports (store, provider, budgets) and hands pending generations to the poll scheduler and
+ * streams to subscribers. It never loops or sleeps on the provider: polling belongs to the
+ * scheduler, and every later change of a generation to the tracker.
  */
 import type { Logger } from 'pino';
-import { classifyUpstreamError, UpstreamError } from '../provider/errors.js';
-import type { UpstreamClient } from '../provider/wire.js';
-import type { WatchHub } from '../watch/hub.js';
-import { ServiceError, type UserErrorData } from '../domain/errors.js';
+import { ProviderFailure, ServiceError, type UserErrorData } from '../domain/errors.js';
 import type { DurationEstimator } from '../domain/progress.js';
 import { newGeneration } from '../domain/state.js';
-import type { GenerationStore, Page, PagePosition } from '../domain/ports.js';
+import type { GenerationStore, Page, PagePosition, Provider, RateLimiter } from '../domain/ports.js';
 import { isTerminal, type Generation, type GenerationInput, type GenerationStatus } from '../domain/generation.js';
 import { inputFingerprint, validateGenerationInput, type RawGenerationInput } from '../domain/validate.js';
-import type { RateLimiter } from '../stores/memory-rate-limit.js';
+import type { PollScheduler } from '../watch/scheduler.js';
+import type { SubscriptionStreams } from '../watch/streams.js';
+import type { GenerationTracker } from '../watch/tracker.js';
+import { userErrorForCreate } from './user-errors.js';
 
 export interface GenerationServiceOptions {
   store: GenerationStore;
-  upstream: UpstreamClient;
-  hub: WatchHub;
+  provider: Provider;
+  tracker: GenerationTracker;
+  scheduler: PollScheduler;
+  streams: SubscriptionStreams;
   logger: Logger;
   estimator: DurationEstimator;
   rateLimiter: RateLimiter;
@@ -174,18 +177,7 @@ export class GenerationService {
     }
     let reading;
     try {
-      reading = await this.opts.upstream.create(
-        {
-          prompt: input.prompt,
-          aspect_ratio: input.aspectRatio,
-          resolution: input.resolution,
-          duration: input.duration,
-          ...(input.negativePrompt !== null ? { negative_prompt: input.negativePrompt } : {}),
-          ...(input.style !== null ? { style: input.style } : {}),
-          ...(input.seed !== null ? { seed: input.seed } : {}),
-        },
-        ctx.requestId ? { requestId: ctx.requestId } : {},
-      );
+      reading = await this.opts.provider.create(input, ctx.requestId ? { requestId: ctx.requestId } : {});
     } catch (err) {
       return this.createFailed(err, owner, key);
     }
@@ -202,12 +194,12 @@ export class GenerationService {
     await this.opts.store.save(gen);
     if (key !== null) await this.opts.store.completeKey(owner, key, gen.id);
     this.opts.logger.info({ generationId: gen.id, client: owner, resolution: input.resolution, duration: input.duration }, 'generation created');
-    this.opts.hub.track(gen);
+    this.opts.scheduler.track(gen);
     return { generation: gen, userErrors: [] };
   }
 
   private async createFailed(err: unknown, owner: string, key: string | null): Promise<CreateResult> {
-    if (!(err instanceof UpstreamError)) {
+    if (!(err instanceof ProviderFailure)) {
       if (key !== null) await this.opts.store.markKeyInDoubt(owner, key);
       throw err;
     }
@@ -215,8 +207,7 @@ export class GenerationService {
       if (err.mayHaveReachedProvider) await this.opts.store.markKeyInDoubt(owner, key);
       else await this.opts.store.releaseKey(owner, key);
     }
-    const code = classifyUpstreamError(err);
-    if (err.status === 401 && !this.badKeyReported) {
+    if (err.reason === 'unauthorized' && !this.badKeyReported) {
       // A 401 is the operator's misconfiguration, not the caller's: say it loudly, once.
       this.badKeyReported = true;
       this.opts.logger.error(
@@ -224,22 +215,8 @@ export class GenerationService {
         'The provider rejected the API key (401): check AIMLAPI_KEY. Creates answer UPSTREAM_UNAVAILABLE until it is fixed.',
       );
     }
-    this.opts.logger.warn({ client: owner, status: err.status, kind: err.kind, requestId: err.requestId }, 'create failed');
-    if (code === 'RATE_LIMITED') {
-      return fail({
-        code,
-        message: `The provider is rate limiting requests; retry in ${Math.ceil((err.retryAfterMs ?? 10_000) / 1000)} s`,
-        field: null,
-        retryAfterMs: err.retryAfterMs ?? 10_000,
-      });
-    }
-    if (code === 'UPSTREAM_REJECTED') {
-      return fail({ code, message: `The provider refused the request: ${err.providerMessage ?? `HTTP ${err.status}`}`, field: null });
-    }
-    const doubt = err.mayHaveReachedProvider
-      ? ' The request may have reached the provider; retrying with the same idempotencyKey will not pay twice.'
-      : '';
-    return fail({ code, message: `The provider could not be reached or failed (${err.kind === 'http' ? `HTTP ${err.status}` : err.kind}).${doubt}`, field: null });
+    this.opts.logger.warn({ client: owner, status: err.status, reason: err.reason, requestId: err.requestId }, 'create failed');
+    return fail(userErrorForCreate(err));
   }
 
   private async checkBudgets(owner: string): Promise<UserErrorData | null> {
@@ -274,7 +251,7 @@ export class GenerationService {
     if (stored && stored.owner === owner) {
       if (isTerminal(stored.status)) return stored;
       try {
-        return (await this.opts.hub.refresh(id, stored)) ?? stored;
+        return (await this.opts.tracker.refresh(id, stored)) ?? stored;
       } catch {
         // The provider is having trouble: what we know is still the right answer.
         return stored;
@@ -291,9 +268,10 @@ export class GenerationService {
     const p = (async () => {
       let reading;
       try {
-        reading = await this.opts.upstream.read(id);
+        reading = await this.opts.provider.read(id);
       } catch (err) {
-        if (err instanceof UpstreamError && (err.notFound || (err.kind === 'http' && err.status === 400))) return null;
+        // A 400 on a read means the provider cannot parse the id: it names nothing.
+        if (err instanceof ProviderFailure && (err.notFound || (err.reason === 'rejected' && err.status === 400))) return null;
         if (ownedByAnother) return null;
         throw new ServiceError('UPSTREAM_UNAVAILABLE', 'The provider could not be reached to look this generation up; retry shortly');
       }
@@ -310,7 +288,7 @@ export class GenerationService {
       const raced = await this.opts.store.get(id);
       if (raced) return raced.owner === owner ? raced : null;
       await this.opts.store.save(gen);
-      this.opts.hub.track(gen);
+      this.opts.scheduler.track(gen);
       return gen;
     })().finally(() => this.lookups.delete(k));
     this.lookups.set(k, p);
@@ -320,10 +298,10 @@ export class GenerationService {
   /** The stream behind `videoGenerationUpdates`. Throws NOT_FOUND for an id this client cannot see. */
   watch(owner: string, id: string, transport = 'ws'): AsyncIterable<Generation> {
     const max = this.opts.maxSubscriptionsPerClient ?? 1000;
-    if (this.opts.hub.subscriptionsOf(owner) >= max) {
+    if (this.opts.streams.of(owner) >= max) {
       throw new ServiceError('RATE_LIMITED', `At most ${max} subscriptions may be open at once; close some first`);
     }
-    return this.opts.hub.watch(
+    return this.opts.streams.watch(
       id,
       async () => {
         if (!isPlausibleId(id)) throw new ServiceError('NOT_FOUND', 'No video generation with this id');

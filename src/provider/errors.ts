@@ -1,3 +1,5 @@
+import { ProviderFailure, type ProviderFailureReason } from '../domain/errors.js';
+
 /**
  * The one error class of the provider boundary, in the manner of ofetch's FetchError: it names
  * the method, the path and the status, and carries what the provider said, never the key.
@@ -28,30 +30,33 @@ export interface UpstreamErrorInit {
   cause?: unknown;
 }
 
-export class UpstreamError extends Error {
+/**
+ * Extends the domain's `ProviderFailure`: the adapter decides the domain `reason` here, in one
+ * place, from what the wire said.
+ */
+export class UpstreamError extends ProviderFailure {
   override readonly name = 'UpstreamError';
   readonly kind: UpstreamFailureKind;
   readonly method: string;
   readonly path: string;
-  readonly status: number | null;
-  readonly providerMessage: string | null;
-  readonly requestId: string | null;
-  readonly retryAfterMs: number | null;
-  readonly mayHaveReachedProvider: boolean;
 
   constructor(init: UpstreamErrorInit) {
     const status = init.status ?? null;
     const what = status !== null ? String(status) : init.kind;
     const detail = init.providerMessage ? `: ${init.providerMessage}` : '';
-    super(`[${init.method}] "${init.path}": ${what}${detail}`, { cause: init.cause });
+    super(`[${init.method}] "${init.path}": ${what}${detail}`, {
+      reason: reasonOf(init.kind, status),
+      mayHaveReachedProvider: init.mayHaveReachedProvider,
+      status,
+      providerMessage: init.providerMessage ?? null,
+      requestId: init.requestId ?? null,
+      retryAfterMs: init.retryAfterMs ?? null,
+      summary: init.kind === 'http' ? `HTTP ${status}` : init.kind,
+      cause: init.cause,
+    });
     this.kind = init.kind;
     this.method = init.method;
     this.path = init.path;
-    this.status = status;
-    this.providerMessage = init.providerMessage ?? null;
-    this.requestId = init.requestId ?? null;
-    this.retryAfterMs = init.retryAfterMs ?? null;
-    this.mayHaveReachedProvider = init.mayHaveReachedProvider;
   }
 
   /** Worth retrying for an idempotent read: timeouts, connection faults, 408/429/5xx, bad bodies. */
@@ -61,24 +66,19 @@ export class UpstreamError extends Error {
     return s === 408 || s === 429 || s >= 500;
   }
 
-  get notFound(): boolean {
-    return this.kind === 'http' && this.status === 404;
-  }
 }
 
-/** How a provider failure is told to a GraphQL client (CONTRACT §2 UserErrorCode). */
-export type UpstreamErrorClass = 'UPSTREAM_REJECTED' | 'UPSTREAM_UNAVAILABLE' | 'RATE_LIMITED';
-
 /**
- * The single place where provider failures map to the gateway's error codes.
- * 401 is our misconfiguration (a bad key), not the caller's fault: the caller is told the
- * provider is unavailable. Other 4xx are refusals of this request.
+ * The single place where provider failures map to domain reasons. 401 is the gateway's own
+ * misconfiguration (a bad key), never the caller's fault; 408 and 5xx mean "ask again later";
+ * other 4xx are refusals of this request.
  */
-export function classifyUpstreamError(err: UpstreamError): UpstreamErrorClass {
-  if (err.kind !== 'http') return 'UPSTREAM_UNAVAILABLE';
-  const s = err.status ?? 0;
-  if (s === 429) return 'RATE_LIMITED';
-  if (s === 401 || s === 408 || s >= 500) return 'UPSTREAM_UNAVAILABLE';
-  if (s >= 400) return 'UPSTREAM_REJECTED';
-  return 'UPSTREAM_UNAVAILABLE';
+function reasonOf(kind: UpstreamFailureKind, status: number | null): ProviderFailureReason {
+  if (kind !== 'http') return 'unavailable';
+  const s = status ?? 0;
+  if (s === 401) return 'unauthorized';
+  if (s === 429) return 'rate_limited';
+  if (s === 404) return 'not_found';
+  if (s === 408 || s >= 500 || s < 400) return 'unavailable';
+  return 'rejected';
 }

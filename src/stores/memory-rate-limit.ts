@@ -2,10 +2,7 @@
  * Per-client create budget: a sliding one-minute window. The interface is async so cluster mode
  * can keep the window in Redis.
  */
-export interface RateLimiter {
-  /** Takes one unit for `client`; 0 when allowed, otherwise milliseconds until one is free. */
-  take(client: string, now: number): Promise<number>;
-}
+import type { RateLimiter } from '../domain/ports.js';
 
 const WINDOW_MS = 60_000;
 

@@ -1,7 +1,9 @@
 /**
  * Codegen-typed consumers: GraphQL Code Generator (client preset) runs against schema.graphql
- * alone over the operations in test/codegen/operations, the small client in test/codegen/client.ts
- * typechecks strictly against what it generated, then runs against a live gateway.
+ * alone over the shared operations in src/client/operations, the small client in
+ * test/codegen/client.ts typechecks strictly against what it generated, then runs against a live
+ * gateway. The TypedDocumentNodes committed for the CLI (src/client/generated) must be what the
+ * generator writes now, as schema.graphql must be what the code prints (test/unit/schema-sync.test.ts).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { promisify } from 'node:util';
 import { generate } from '@graphql-codegen/cli';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_GENERATED_DIR, filesOnDisk, generatedFiles } from '../../src/client/codegen.js';
 import { codegenConfig, GENERATED_DIR } from '../codegen/codegen.js';
 import { startGateway, type TestGateway } from '../utils/gateway.js';
 
@@ -53,6 +56,12 @@ describe('codegen-typed client', () => {
     }
     expect(generated).toMatch(/export type VideoGenerationStatus =/);
     expect(existsSync(path.join(GENERATED_DIR, 'index.ts'))).toBe(true);
+  });
+
+  it('has the committed src/client/generated up to date (run `npm run codegen` when this fails)', async () => {
+    const want = await generatedFiles(CLIENT_GENERATED_DIR);
+    expect([...want.keys()].sort()).toEqual(['gql.ts', 'graphql.ts', 'index.ts']);
+    expect(Object.fromEntries(filesOnDisk(CLIENT_GENERATED_DIR))).toEqual(Object.fromEntries(want));
   });
 
   it('typechecks the client strictly against the generated types', () => {

@@ -48,11 +48,11 @@ describe('core cleanup', () => {
     const leaver = gw.ws();
     const left = watchWs(leaver, id);
     await Promise.all([stayer.nth(1), left.nth(1)]);
-    expect(gw.app.hub.activeSubscriptions).toBe(2);
+    expect(gw.app.streams.active).toBe(2);
     await leaver.dispose();
-    await waitFor(() => gw!.app.hub.activeSubscriptions === 1, 2000, 'the departed subscription to be dropped');
+    await waitFor(() => gw!.app.streams.active === 1, 2000, 'the departed subscription to be dropped');
     expect(stayer.end).toBeNull();
-    expect(gw.app.hub.activePollers).toBe(1);
+    expect(gw.app.scheduler.active).toBe(1);
   });
 
   it('a WebSocket that drops without a close frame leaves no subscription behind', async () => {
@@ -60,9 +60,9 @@ describe('core cleanup', () => {
     const id = await endless(gw);
     const { socket, firstNext } = await rawSubscribe(gw, id);
     await firstNext;
-    expect(gw.app.hub.activeSubscriptions).toBe(1);
+    expect(gw.app.streams.active).toBe(1);
     socket.terminate();
-    await waitFor(() => gw!.app.hub.activeSubscriptions === 0, 2000, 'the dropped subscription to be released');
+    await waitFor(() => gw!.app.streams.active === 0, 2000, 'the dropped subscription to be released');
     await waitFor(() => gw!.app.server.webSocketCount === 0, 2000, 'the socket to be forgotten');
   });
 
@@ -73,7 +73,7 @@ describe('core cleanup', () => {
     const w = watchWs(client, id);
     await w.nth(1);
     w.cancel();
-    await waitFor(() => gw!.app.hub.activeSubscriptions === 0, 2000, 'the subscription to be released');
+    await waitFor(() => gw!.app.streams.active === 0, 2000, 'the subscription to be released');
   });
 
   it('an SSE reader that aborts mid-stream leaves no subscription behind', async () => {
@@ -82,9 +82,9 @@ describe('core cleanup', () => {
     const stayer = watchSse(gw.url, id);
     const leaver = watchSse(gw.url, id);
     await Promise.all([stayer.nth(1), leaver.nth(1)]);
-    expect(gw.app.hub.activeSubscriptions).toBe(2);
+    expect(gw.app.streams.active).toBe(2);
     leaver.cancel();
-    await waitFor(() => gw!.app.hub.activeSubscriptions === 1, 2000, 'the aborted SSE subscription to be dropped');
+    await waitFor(() => gw!.app.streams.active === 1, 2000, 'the aborted SSE subscription to be dropped');
     expect(stayer.end).toBeNull();
   });
 
@@ -95,12 +95,12 @@ describe('core cleanup', () => {
       generate(gw, { prompt: 'A pendulum swinging [sim:fail]' }),
       generate(gw, { prompt: 'A pendulum swinging [sim:done-without-url]' }),
     ]);
-    expect(gw.app.hub.activePollers).toBe(3);
+    expect(gw.app.scheduler.active).toBe(3);
     const streams = ids.flatMap((id) => [watchWs(gw!.ws(), id), watchSse(gw!.url, id)]);
     await Promise.all(streams.map((s) => s.ended));
     for (const s of streams) expect(s.end).toBe('complete');
-    await waitFor(() => gw!.app.hub.activePollers === 0, 2000, 'pollers to stop');
-    await waitFor(() => gw!.app.hub.activeSubscriptions === 0, 2000, 'subscriptions to end');
+    await waitFor(() => gw!.app.scheduler.active === 0, 2000, 'pollers to stop');
+    await waitFor(() => gw!.app.streams.active === 0, 2000, 'subscriptions to end');
   });
 
   it('a TIMED_OUT generation leaves no poller behind', async () => {
@@ -109,8 +109,8 @@ describe('core cleanup', () => {
     const w = watchWs(gw.ws(), id);
     expect(await w.ended).toBe('complete');
     expect(w.events.at(-1)?.status).toBe('TIMED_OUT');
-    await waitFor(() => gw!.app.hub.activePollers === 0, 2000, 'the poller to stop');
-    expect(gw.app.hub.activeSubscriptions).toBe(0);
+    await waitFor(() => gw!.app.scheduler.active === 0, 2000, 'the poller to stop');
+    expect(gw.app.streams.active).toBe(0);
   });
 
   it('20 subscribe/unsubscribe cycles on each transport leave nothing behind', async () => {
@@ -132,9 +132,9 @@ describe('core cleanup', () => {
       await w.nth(1);
       await c.dispose();
     }
-    await waitFor(() => gw!.app.hub.activeSubscriptions === 0, 3000, 'every subscription to be released');
+    await waitFor(() => gw!.app.streams.active === 0, 3000, 'every subscription to be released');
     // Still one poller for the one generation that is still running, not one per subscriber.
-    expect(gw.app.hub.activePollers).toBe(1);
+    expect(gw.app.scheduler.active).toBe(1);
   });
 
   it('subscribers that leave before their first event (while the initial read is slow) leave nothing behind', async () => {
@@ -150,8 +150,8 @@ describe('core cleanup', () => {
       w.cancel();
       s.cancel();
     }
-    await waitFor(() => gw!.app.hub.activeSubscriptions === 0, 3000, 'every subscription to be released');
-    expect(gw.app.hub.activePollers).toBe(1);
+    await waitFor(() => gw!.app.streams.active === 0, 3000, 'every subscription to be released');
+    expect(gw.app.scheduler.active).toBe(1);
   });
 
   it('stopping the gateway ends open streams on both transports', async () => {
@@ -166,7 +166,7 @@ describe('core cleanup', () => {
     await Promise.all([ws.ended, sse.ended]);
     expect(ws.end).not.toBeNull();
     expect(sse.end).not.toBeNull();
-    expect(g.app.hub.activeSubscriptions).toBe(0);
-    expect(g.app.hub.activePollers).toBe(0);
+    expect(g.app.streams.active).toBe(0);
+    expect(g.app.scheduler.active).toBe(0);
   });
 });

@@ -35,8 +35,8 @@ async function scenario(wsCount: number, wsClients: number, sseCount: number): P
   for (let i = 0; i < wsCount; i++) streams.push(watchWs(clients[i % wsClients]!, id));
   for (let i = 0; i < sseCount; i++) streams.push(watchSse(gw.url, id));
   await Promise.all(streams.map((s) => s.ended));
-  await waitFor(() => gw.app.hub.activePollers === 0, 3000, 'the poller to stop');
-  await waitFor(() => gw.app.hub.activeSubscriptions === 0, 3000, 'subscriptions to end');
+  await waitFor(() => gw.app.scheduler.active === 0, 3000, 'the poller to stop');
+  await waitFor(() => gw.app.streams.active === 0, 3000, 'subscriptions to end');
   return { reads: gw.sim.stats.readsFor(id), streams };
 }
 

@@ -77,7 +77,7 @@ describe('core faults: reads', () => {
     // generation still finished: the faults really hit the running generation.
     expect(gw.sim.stats.readsFor(id)).toBeGreaterThanOrEqual(readsBefore + times + 1);
     expect((await read(gw, id))?.status).toBe('COMPLETED');
-    await waitFor(() => gw!.app.hub.activePollers === 0, 3000, 'the poller to stop');
+    await waitFor(() => gw!.app.scheduler.active === 0, 3000, 'the poller to stop');
   });
 
   it('a fault on the subscription-start read does not fail the subscription', async () => {

@@ -34,7 +34,7 @@ describe('core ids: unknown ids', () => {
     expect(body.data?.videoGeneration).toBeNull();
     // It was really asked (the provider answered 404/400), and nothing was adopted or polled.
     if (id !== '') expect(gw.sim.stats.readsFor(id)).toBeGreaterThanOrEqual(1);
-    expect(gw.app.hub.activePollers).toBe(0);
+    expect(gw.app.scheduler.active).toBe(0);
   });
 
   it('a subscription to an unknown id errors with a code and ends, on WebSocket', async () => {
@@ -46,8 +46,8 @@ describe('core ids: unknown ids', () => {
     expect(ws.errors.length).toBeGreaterThan(0);
     expect(ws.errors[0]?.extensions?.code, JSON.stringify(ws.errors)).toBe('BAD_USER_INPUT');
     expect(ws.errors[0]?.message).toContain(UNKNOWN);
-    await waitFor(() => gw!.app.hub.activeSubscriptions === 0, 2000, 'the subscription to be dropped');
-    expect(gw.app.hub.activePollers).toBe(0);
+    await waitFor(() => gw!.app.streams.active === 0, 2000, 'the subscription to be dropped');
+    expect(gw.app.scheduler.active).toBe(0);
   });
 
   it('a subscription to an unknown id errors with a code and ends, on SSE', async () => {
@@ -58,7 +58,7 @@ describe('core ids: unknown ids', () => {
     expect(sse.events).toEqual([]);
     expect(sse.errors.length).toBeGreaterThan(0);
     expect(sse.errors[0]?.extensions?.code, JSON.stringify(sse.errors)).toBe('BAD_USER_INPUT');
-    await waitFor(() => gw!.app.hub.activeSubscriptions === 0, 2000, 'the subscription to be dropped');
+    await waitFor(() => gw!.app.streams.active === 0, 2000, 'the subscription to be dropped');
   });
 
   it('the WebSocket stays usable after a subscription to an unknown id failed', async () => {
@@ -88,7 +88,7 @@ describe('core ids: adopting a generation the gateway did not create', () => {
     expect(first?.providerStatus).toBe('queued');
     // The gateway cannot know the prompt of a generation it did not create.
     expect(first?.prompt).toBe('');
-    expect(gw.app.hub.activePollers).toBe(1);
+    expect(gw.app.scheduler.active).toBe(1);
 
     const ws = watchWs(gw.ws(), id);
     const sse = watchSse(gw.url, id);
@@ -101,7 +101,7 @@ describe('core ids: adopting a generation the gateway did not create', () => {
       expectLifecycleInvariants(s.events);
     }
     expect((await read(gw, id))?.status).toBe('COMPLETED');
-    await waitFor(() => gw!.app.hub.activePollers === 0, 3000, 'the poller to stop');
+    await waitFor(() => gw!.app.scheduler.active === 0, 3000, 'the poller to stop');
   });
 
   it('a subscription can be the first to see a provider-only id (adopts it)', async () => {
@@ -125,7 +125,7 @@ describe('core ids: adopting a generation the gateway did not create', () => {
     for (const r of results) expect(r?.id).toBe(id);
     const created = new Set(results.map((r) => r?.transitions[0]?.at));
     expect(created.size).toBe(1);
-    expect(gw.app.hub.activePollers).toBe(1);
+    expect(gw.app.scheduler.active).toBe(1);
   });
 });
 
@@ -137,7 +137,7 @@ describe('core ids: finished generations', () => {
       const g = await read(gw!, id);
       return g !== null && ['COMPLETED', 'FAILED'].includes(g.status);
     }, 3000, 'a terminal status');
-    await waitFor(() => gw!.app.hub.activePollers === 0, 3000, 'the poller to stop');
+    await waitFor(() => gw!.app.scheduler.active === 0, 3000, 'the poller to stop');
     const finalState = await read(gw, id);
     const readsBefore = gw.sim.stats.readsFor(id);
 
@@ -153,7 +153,7 @@ describe('core ids: finished generations', () => {
     }
     // Nothing new is asked of the provider for a generation that is over.
     expect(gw.sim.stats.readsFor(id)).toBe(readsBefore);
-    expect(gw.app.hub.activePollers).toBe(0);
-    await waitFor(() => gw!.app.hub.activeSubscriptions === 0, 2000, 'subscriptions to end');
+    expect(gw.app.scheduler.active).toBe(0);
+    await waitFor(() => gw!.app.streams.active === 0, 2000, 'subscriptions to end');
   });
 });

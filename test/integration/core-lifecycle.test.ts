@@ -149,8 +149,8 @@ describe('core lifecycle: every provider behaviour on WebSocket and SSE', () => 
     expect({ ...after?.video, url: null }).toEqual({ ...ws.events.at(-1)!.video, url: null });
     expect(after?.progress).toBe(ws.events.at(-1)!.progress);
     // Terminal: nothing polls it any more, nothing listens.
-    await waitFor(() => gw!.app.hub.activePollers === 0, 3000, 'the poller to stop');
-    await waitFor(() => gw!.app.hub.activeSubscriptions === 0, 3000, 'subscriptions to end');
+    await waitFor(() => gw!.app.scheduler.active === 0, 3000, 'the poller to stop');
+    await waitFor(() => gw!.app.streams.active === 0, 3000, 'subscriptions to end');
   });
 
   it('keeps reporting the same terminal state: later reads neither poll nor change it', async () => {

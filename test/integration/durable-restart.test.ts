@@ -91,7 +91,7 @@ describe('history', () => {
       ids.push(r.body.data!.generateVideo.generation.id);
       await new Promise((res) => setTimeout(res, 3));
     }
-    await waitFor(() => gw.app.hub.activePollers === 0, 10_000, 'all finished');
+    await waitFor(() => gw.app.scheduler.active === 0, 10_000, 'all finished');
     const PAGE = `query ($first: Int, $after: String, $status: [VideoGenerationStatus!]) {
       videoGenerations(first: $first, after: $after, status: $status) {
         edges { cursor node { id status } } pageInfo { hasNextPage hasPreviousPage endCursor }

@@ -42,7 +42,7 @@ describe('metrics', () => {
     const id = body.data!.generateVideo.generation.id;
     const client = gw.ws();
     const done = collectWs(client, UPDATES, { id });
-    await waitFor(() => gw!.app.hub.activeSubscriptions === 1, 5000, 'subscription');
+    await waitFor(() => gw!.app.streams.active === 1, 5000, 'subscription');
     const during = await scrape(gw);
     expect(metric(during, 'cinegraph_active_pollers')).toBe(1);
     expect(metric(during, 'cinegraph_active_subscriptions', { transport: 'ws' })).toBe(1);

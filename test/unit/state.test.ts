@@ -3,6 +3,8 @@ import { applyReading, expire, lost, newGeneration } from '../../src/domain/stat
 import type { Generation, GenerationInput, GenerationStatus, VideoFile } from '../../src/domain/generation.js';
 import { mapProviderStatus } from '../../src/provider/normalize.js';
 import type { ProviderGeneration } from '../../src/provider/wire.js';
+import { toReading } from '../../src/provider/adapter.js';
+import type { ProviderReading } from '../../src/domain/ports.js';
 
 const ID = 'abc-123:pixverse/v5/text-to-video';
 const T0 = 1_700_000_000_000;
@@ -17,8 +19,9 @@ const INPUT: GenerationInput = {
   seed: null,
 };
 
-function reading(status: string, extra: Partial<ProviderGeneration> = {}): ProviderGeneration {
-  return { id: ID, status, video: null, error: null, usage: null, ...extra };
+/** A provider answer as the provider adapter hands it to the domain (words mapped there). */
+function reading(status: string, extra: Partial<ProviderGeneration> = {}): ProviderReading {
+  return toReading({ id: ID, status, video: null, error: null, usage: null, ...extra });
 }
 
 function fresh(status = 'queued', extra: Partial<ProviderGeneration> = {}): Generation {
@@ -34,7 +37,7 @@ function fresh(status = 'queued', extra: Partial<ProviderGeneration> = {}): Gene
 }
 
 /** Drives a generation through a sequence of provider words, one second apart. */
-function drive(words: (string | ProviderGeneration)[]): Generation {
+function drive(words: (string | ProviderReading)[]): Generation {
   let g = fresh();
   words.forEach((w, i) => {
     g = applyReading(g, typeof w === 'string' ? reading(w) : w, T0 + (i + 1) * 1000).next;
@@ -158,7 +161,7 @@ describe('applyReading', () => {
     expect(g.transitions.map((t) => t.status)).toEqual(['QUEUED', 'GENERATING']);
   });
 
-  it.each<[string, (string | ProviderGeneration)[]]>([
+  it.each<[string, (string | ProviderReading)[]]>([
     ['COMPLETED', [reading('completed', { video: VIDEO })]],
     ['FAILED', ['error']],
     ['FAILED (no video)', ['completed']],

@@ -4,7 +4,8 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createUpstreamClient } from '../../src/provider/client.js';
 import type { UpstreamClientOptions, UpstreamRequestInfo, UpstreamRetryInfo } from '../../src/provider/client.js';
-import { UpstreamError, classifyUpstreamError } from '../../src/provider/errors.js';
+import { UpstreamError } from '../../src/provider/errors.js';
+import { userErrorCodeFor } from '../../src/generations/user-errors.js';
 import { GENERATION_PATH } from '../../src/provider/wire.js';
 
 const KEY = 'sk-test-0123456789abcdef-SECRET';
@@ -199,7 +200,7 @@ describe('create', () => {
     expect(srv.requests).toHaveLength(1);
     expect(h.retries).toHaveLength(0);
     expect(h.requests).toHaveLength(1);
-    expect(classifyUpstreamError(err)).toBe('UPSTREAM_UNAVAILABLE');
+    expect(userErrorCodeFor(err.reason)).toBe('UPSTREAM_UNAVAILABLE');
   });
 
   it('is not resent after a 429, and a 4xx means no generation exists', async () => {
@@ -209,7 +210,7 @@ describe('create', () => {
     expect(err).toMatchObject({ kind: 'http', status: 429, retryAfterMs: 7000, mayHaveReachedProvider: false, providerMessage: 'Too many requests' });
     expect(srv.requests).toHaveLength(1);
     expect(h.retries).toHaveLength(0);
-    expect(classifyUpstreamError(err)).toBe('RATE_LIMITED');
+    expect(userErrorCodeFor(err.reason)).toBe('RATE_LIMITED');
   });
 
   it('carries the provider message and requestId of a 400', async () => {
@@ -219,7 +220,7 @@ describe('create', () => {
     expect(err).toMatchObject({ kind: 'http', status: 400, providerMessage: 'duration must be one of 5, 8', requestId: 'req-400', mayHaveReachedProvider: false });
     expect(err.message).toBe(`[POST] "${GENERATION_PATH}": 400: duration must be one of 5, 8`);
     expect(h.requests).toMatchObject([{ outcome: 'http_400', status: 400 }]);
-    expect(classifyUpstreamError(err)).toBe('UPSTREAM_REJECTED');
+    expect(userErrorCodeFor(err.reason)).toBe('UPSTREAM_REJECTED');
   });
 
   it('retries a refused connection (nothing was sent) and reports it as not having reached the provider', async () => {

@@ -1,0 +1,232 @@
+/**
+ * The poll scheduler: one timer per non-terminal generation on this instance, so the poller is
+ * the only thing that asks the provider about a generation on its own. It decides when to read
+ * (the adaptive schedule, backoff after faults, Retry-After), who reads in a cluster (leases),
+ * and when a generation has run out of time; every change goes through the tracker.
+ */
+import type { Logger } from 'pino';
+import { ProviderFailure } from '../domain/errors.js';
+import { isTerminal, type Generation } from '../domain/generation.js';
+import type { Clock, GenerationStore, PollLease } from '../domain/ports.js';
+import { expire, lost } from '../domain/state.js';
+import { computeBackoff } from '../lib/backoff.js';
+import { nextPollDelay } from './schedule.js';
+import type { GenerationTracker } from './tracker.js';
+
+export interface PollSchedulerOptions {
+  store: GenerationStore;
+  tracker: GenerationTracker;
+  logger: Logger;
+  /** Base interval of the poller. @default 5000 */
+  pollIntervalMs: number;
+  /** A generation with no terminal answer after this becomes TIMED_OUT. @default 900000 */
+  generationTimeoutMs: number;
+  /** Poll sparsely early and densely around the expected completion. @default true */
+  adaptivePolling?: boolean;
+  /** Longest wait between two polls after repeated faults. @default 60000 */
+  maxBackoffMs?: number;
+  /** Consecutive provider 404s before a known generation is declared lost. @default 3 */
+  notFoundLimit?: number;
+  /**
+   * Cluster mode: decides whether this instance may poll a generation. Asked before every poll;
+   * when it answers false the poller waits and asks again.
+   */
+  lease?: PollLease;
+  now?: Clock;
+  random?: () => number;
+  /** Called after every provider read the poller made. */
+  onPoll?: (info: { id: string; ok: boolean; scheduledDelayMs: number; actualDelayMs: number }) => void;
+}
+
+interface Poller {
+  id: string;
+  timer: NodeJS.Timeout | null;
+  failures: number;
+  notFound: number;
+  /** What the provider asked for in its last failure (Retry-After), if anything. */
+  retryAfterMs: number | null;
+  scheduledAt: number;
+  scheduledDelayMs: number;
+  stopped: boolean;
+}
+
+export class PollScheduler {
+  private readonly pollers = new Map<string, Poller>();
+  private readonly now: Clock;
+  private readonly random: () => number;
+  private stopping = false;
+  private unauthorizedLogged = false;
+  private sweepTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly opts: PollSchedulerOptions) {
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+  }
+
+  /** Generations polled by this instance now. */
+  get active(): number {
+    return this.pollers.size;
+  }
+
+  /** Starts polling a generation unless it is terminal or already polled here. */
+  track(gen: Generation): void {
+    if (this.stopping || isTerminal(gen.status) || this.pollers.has(gen.id)) return;
+    const poller: Poller = {
+      id: gen.id,
+      timer: null,
+      failures: 0,
+      notFound: 0,
+      retryAfterMs: null,
+      scheduledAt: 0,
+      scheduledDelayMs: 0,
+      stopped: false,
+    };
+    this.pollers.set(gen.id, poller);
+    this.schedule(poller, this.delayFor(gen));
+  }
+
+  /** Resumes polling every non-terminal generation in the store (after a restart). */
+  async resume(): Promise<number> {
+    const active = await this.opts.store.listActive();
+    for (const gen of active) this.track(gen);
+    return active.length;
+  }
+
+  /**
+   * Cluster mode: periodically picks up every unfinished generation in the shared store, so a
+   * generation whose instance died is polled again (the lease decides who polls).
+   */
+  startSweep(intervalMs: number): void {
+    if (this.sweepTimer) return;
+    const sweep = (): void => {
+      void this.resume()
+        .catch((err: unknown) => this.opts.logger.warn({ err }, 'sweep of unfinished generations failed'))
+        .finally(() => {
+          if (this.stopping) return;
+          this.sweepTimer = setTimeout(sweep, intervalMs);
+          this.sweepTimer.unref();
+        });
+    };
+    this.sweepTimer = setTimeout(sweep, intervalMs);
+    this.sweepTimer.unref();
+  }
+
+  /** Stops every poller; reads in flight finish and save their state (see the tracker). Idempotent. */
+  stop(): void {
+    this.stopping = true;
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
+    for (const p of this.pollers.values()) this.cancel(p);
+    this.pollers.clear();
+  }
+
+  private cancel(p: Poller): void {
+    p.stopped = true;
+    if (p.timer) clearTimeout(p.timer);
+    p.timer = null;
+  }
+
+  private untrack(id: string): void {
+    const p = this.pollers.get(id);
+    if (!p) return;
+    this.cancel(p);
+    this.pollers.delete(id);
+    void this.opts.lease?.release(id).catch(() => undefined);
+  }
+
+  private deadlineOf(gen: Generation): number {
+    return gen.createdAt + this.opts.generationTimeoutMs;
+  }
+
+  private delayFor(gen: Generation): number {
+    const now = this.now();
+    const d = nextPollDelay(gen, now, { baseMs: this.opts.pollIntervalMs, adaptive: this.opts.adaptivePolling ?? true });
+    // Wake up at the deadline at the latest, so TIMED_OUT is not late.
+    return Math.max(0, Math.min(d, this.deadlineOf(gen) - now));
+  }
+
+  private schedule(p: Poller, delayMs: number): void {
+    if (p.stopped || this.stopping) return;
+    p.scheduledAt = this.now();
+    p.scheduledDelayMs = delayMs;
+    p.timer = setTimeout(() => void this.tick(p), delayMs);
+    // Pollers must not keep a process alive that is otherwise done.
+    p.timer.unref();
+  }
+
+  private async tick(p: Poller): Promise<void> {
+    p.timer = null;
+    if (p.stopped) return;
+    const actualDelayMs = this.now() - p.scheduledAt;
+    if (this.opts.lease && !(await this.opts.lease.acquire(p.id).catch(() => false))) {
+      // Another instance polls it; stop asking once it has ended.
+      const seen = await this.opts.store.get(p.id).catch(() => undefined);
+      if (seen === null || (seen && isTerminal(seen.status))) this.untrack(p.id);
+      else this.schedule(p, this.opts.lease.retryMs);
+      return;
+    }
+    let gen: Generation | null = null;
+    try {
+      gen = await this.opts.store.get(p.id);
+      if (gen && !isTerminal(gen.status) && this.now() >= this.deadlineOf(gen)) {
+        gen = await this.opts.tracker.change(p.id, (g) => expire(g, this.now(), this.opts.generationTimeoutMs));
+      } else if (gen && !isTerminal(gen.status)) {
+        gen = await this.opts.tracker.refresh(p.id, gen);
+      }
+      p.failures = 0;
+      p.notFound = 0;
+      p.retryAfterMs = null;
+      this.opts.onPoll?.({ id: p.id, ok: true, scheduledDelayMs: p.scheduledDelayMs, actualDelayMs });
+    } catch (err) {
+      this.opts.onPoll?.({ id: p.id, ok: false, scheduledDelayMs: p.scheduledDelayMs, actualDelayMs });
+      gen = await this.afterFailure(p, err);
+    }
+    if (p.stopped) return;
+    if (!gen || isTerminal(gen.status)) {
+      this.untrack(p.id);
+      return;
+    }
+    if (p.failures > 0) {
+      const backoff = computeBackoff(p.failures, {
+        baseMs: this.opts.pollIntervalMs,
+        maxMs: this.opts.maxBackoffMs ?? 60_000,
+        random: this.random,
+      });
+      const untilDeadline = this.deadlineOf(gen) - this.now();
+      this.schedule(p, Math.max(0, Math.min(Math.max(backoff, p.retryAfterMs ?? 0), untilDeadline)));
+    } else {
+      this.schedule(p, this.delayFor(gen));
+    }
+  }
+
+  private async afterFailure(p: Poller, err: unknown): Promise<Generation | null> {
+    p.failures++;
+    p.retryAfterMs = err instanceof ProviderFailure ? err.retryAfterMs : null;
+    const gen = await this.opts.store.get(p.id).catch(() => null);
+    if (err instanceof ProviderFailure) {
+      if (err.reason === 'unauthorized' && !this.unauthorizedLogged) {
+        this.unauthorizedLogged = true;
+        this.opts.logger.error(
+          { status: err.status, requestId: err.requestId },
+          'The provider rejected the API key (401): check AIMLAPI_KEY. Generations stay pending until it is fixed.',
+        );
+      }
+      if (err.notFound) {
+        p.notFound++;
+        if (gen && p.notFound >= (this.opts.notFoundLimit ?? 3)) {
+          return this.opts.tracker.change(p.id, (g) => lost(g, this.now())).catch(() => gen);
+        }
+      } else {
+        p.notFound = 0;
+      }
+      this.opts.logger.warn({ generationId: p.id, err: err.message, failures: p.failures }, 'poll failed; backing off');
+    } else {
+      this.opts.logger.error({ generationId: p.id, err }, 'poll failed unexpectedly; backing off');
+    }
+    // A transient fault must not leave a generation pending forever: the deadline still holds.
+    if (gen && !isTerminal(gen.status) && this.now() >= this.deadlineOf(gen)) {
+      return this.opts.tracker.change(p.id, (g) => expire(g, this.now(), this.opts.generationTimeoutMs)).catch(() => gen);
+    }
+    return gen;
+  }
+}

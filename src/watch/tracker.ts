@@ -1,0 +1,92 @@
+/**
+ * The single write path of a generation's state after it was created: a provider read applied
+ * through the pure state machine (`refresh`), a local change such as a timeout (`change`), and
+ * the commit that saves, publishes the transition and tells the hooks. Concurrent work on one
+ * id is serialised here, and concurrent reads of one id share one provider call.
+ */
+import type { Logger } from 'pino';
+import { isTerminal, type Generation } from '../domain/generation.js';
+import type { Clock, GenerationStore, Provider, TransitionBus } from '../domain/ports.js';
+import { applyReading, type Applied } from '../domain/state.js';
+
+export interface TrackerOptions {
+  store: GenerationStore;
+  provider: Provider;
+  bus: TransitionBus;
+  logger: Logger;
+  /**
+   * Cluster mode: another instance may have changed a generation while this one read the
+   * provider, so the stored state is read again before an answer is applied.
+   * @default false
+   */
+  shared?: boolean;
+  now?: Clock;
+  /** Called after every saved transition (metrics, archive, history learning). */
+  onTransition?: (gen: Generation, previous: Generation) => void;
+}
+
+export class GenerationTracker {
+  private readonly inflight = new Map<string, Promise<Generation | null>>();
+  private readonly now: Clock;
+
+  constructor(private readonly opts: TrackerOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /**
+   * Reads a known generation from the provider and applies the answer. Concurrent calls for the
+   * same id share one provider read. Resolves to null when the store does not hold the id.
+   * Throws the provider's `ProviderFailure` when it could not answer.
+   */
+  refresh(id: string, known?: Generation): Promise<Generation | null> {
+    const running = this.inflight.get(id);
+    if (running) return running;
+    const p = this.doRefresh(id, known).finally(() => this.inflight.delete(id));
+    this.inflight.set(id, p);
+    return p;
+  }
+
+  /** Applies a local change after any in-flight provider read of the same id has landed. */
+  async change(id: string, fn: (g: Generation) => Applied): Promise<Generation | null> {
+    const running = this.inflight.get(id);
+    if (running) await running.catch(() => undefined);
+    const p = (async () => {
+      const gen = await this.opts.store.get(id);
+      if (!gen) return null;
+      return this.commit(gen, fn(gen));
+    })().finally(() => this.inflight.delete(id));
+    this.inflight.set(id, p);
+    return p;
+  }
+
+  /** Waits for every read or change in flight (shutdown). */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.inflight.values()]);
+  }
+
+  private async doRefresh(id: string, known?: Generation): Promise<Generation | null> {
+    const current = known ?? (await this.opts.store.get(id));
+    if (!current) return null;
+    if (isTerminal(current.status)) return current;
+    const reading = await this.opts.provider.read(id);
+    // In one process every change to a pending generation goes through here, one at a time
+    // (see `inflight`), so what was read is still current. In a cluster another instance may
+    // have moved it meanwhile: read it again.
+    const latest = this.opts.shared ? ((await this.opts.store.get(id)) ?? current) : current;
+    return this.commit(latest, applyReading(latest, reading, this.now()));
+  }
+
+  private async commit(previous: Generation, applied: Applied): Promise<Generation> {
+    if (!applied.changed) return previous;
+    await this.opts.store.save(applied.next);
+    if (applied.transitioned) {
+      this.opts.logger.info(
+        { generationId: applied.next.id, status: applied.next.status, providerStatus: applied.next.providerStatus },
+        'generation transition',
+      );
+      this.opts.bus.publish(applied.next);
+      this.opts.onTransition?.(applied.next, previous);
+    }
+    return applied.next;
+  }
+}
