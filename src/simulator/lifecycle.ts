@@ -2,7 +2,7 @@
  * A simulated generation's state is a pure function of the time elapsed since its creation, so
  * the simulator needs no timers and a test clock moves every generation at once.
  */
-import type { Duration, Resolution } from '../domain/generation.js';
+import { SIM_MODELS, type Duration, type Model, type Resolution } from './spec.js';
 import type { Behaviour } from './types.js';
 
 // Scaled from the provider's published timings (CONTRACT §1: 30–40 s for 720p/5 s, about 75 s
@@ -14,26 +14,53 @@ const GENERATE_MS_5S: Record<Resolution, number> = {
   '1080p': 72_000,
 };
 
-/** The default `generateMs`: the provider's published timings, 8 s durations taking 1.5× as long. */
-export function defaultGenerateMs(resolution: Resolution, duration: Duration): number {
-  return duration === 8 ? GENERATE_MS_5S[resolution] * 1.5 : GENERATE_MS_5S[resolution];
+// Invented: the provider publishes timings for text-to-video only. Image-to-video starts from a
+// given frame and is taken as fast; a transition has two frames to honour and is taken as slower.
+const GENERATE_FACTOR: Record<Model, number> = {
+  [SIM_MODELS.textToVideo]: 1,
+  [SIM_MODELS.imageToVideo]: 1,
+  [SIM_MODELS.transition]: 1.25,
+};
+
+/**
+ * The default `generateMs`: the provider's published timings, 8 s durations taking 1.5× as long,
+ * transitions 1.25× as long as the other two models.
+ */
+export function defaultGenerateMs(resolution: Resolution, duration: Duration, model: Model = SIM_MODELS.textToVideo): number {
+  const base = duration === 8 ? GENERATE_MS_5S[resolution] * 1.5 : GENERATE_MS_5S[resolution];
+  return Math.round(base * GENERATE_FACTOR[model]);
 }
 
-// Invented prices: the gateway only passes credits through, so their scale does not matter,
-// only that they vary with what was asked for.
+// Invented prices: the gateway only passes credits through, so their scale does not matter, only
+// that they differ with each of model, resolution and duration; the factors below make the figure
+// of every valid combination unique, so a test can tell exactly what was charged for.
 const CREDITS_5S: Record<Resolution, number> = {
   '360p': 300_000,
-  '540p': 300_000,
+  '540p': 350_000,
   '720p': 400_000,
   '1080p': 800_000,
 };
 
-export function creditsFor(resolution: Resolution, duration: Duration): number {
-  return Math.round((CREDITS_5S[resolution] * duration) / 5);
+const CREDITS_FACTOR: Record<Model, number> = {
+  [SIM_MODELS.textToVideo]: 1,
+  [SIM_MODELS.imageToVideo]: 1.1,
+  [SIM_MODELS.transition]: 1.3,
+};
+
+/**
+ * The `meta.usage.credits_used` figure of a generation (on create and on every read): the
+ * 5-second price of its resolution, scaled by duration / 5 and by its model's factor
+ * (text-to-video 1, image-to-video 1.1, transition 1.3), rounded to an integer. 5-second prices:
+ * 360p 300 000, 540p 350 000, 720p 400 000, 1080p 800 000. E.g. text-to-video 720p/5 s: 400 000;
+ * transition 1080p/5 s: 1 040 000; image-to-video 360p/8 s: 528 000.
+ */
+export function creditsFor(resolution: Resolution, duration: Duration, model: Model = SIM_MODELS.textToVideo): number {
+  return Math.round((CREDITS_5S[resolution] * duration * CREDITS_FACTOR[model]) / 5);
 }
 
 export interface SimGeneration {
   id: string;
+  model: Model;
   behaviour: Behaviour;
   createdAt: number;
   queueMs: number;

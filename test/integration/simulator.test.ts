@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Behaviour, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
-import { GENERATION_PATH, PIXVERSE_MODEL } from '../../src/provider/wire.js';
+
+// Written out from CONTRACT §1 rather than imported, so these tests check the simulator's own copies.
+const GENERATION_PATH = '/v2/generate/video/pixverse/generation';
+const PIXVERSE_MODEL = 'pixverse/v5/text-to-video';
 
 let sim: Simulator | null = null;
 

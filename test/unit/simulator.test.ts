@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseRange } from '../../src/lib/http-range.js';
 import { defaultGenerateMs } from '../../src/simulator/index.js';
 import { validateCreateBody } from '../../src/simulator/validate.js';
-import { PIXVERSE_MODEL } from '../../src/provider/wire.js';
+
+const PIXVERSE_MODEL = 'pixverse/v5/text-to-video';
 
 describe('parseRange', () => {
   it.each([
@@ -28,6 +29,7 @@ describe('validateCreateBody', () => {
     expect(result).toEqual({
       ok: true,
       value: {
+        model: PIXVERSE_MODEL,
         prompt: 'x [SIM:Fail-Detail]',
         negativePrompt: null,
         aspectRatio: '16:9',
@@ -35,7 +37,10 @@ describe('validateCreateBody', () => {
         duration: 5,
         style: null,
         seed: null,
+        imageUrl: null,
+        tailImageUrl: null,
         taggedBehaviour: 'fail-detail',
+        lateMs: null,
       },
     });
   });
