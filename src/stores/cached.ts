@@ -5,7 +5,8 @@
  * cluster another instance may write, so the Redis store is used as it is.
  */
 import type { ClaimResult, CompletedSample, GenerationStore, IdempotencyRecord, Page, PageRequest } from '../domain/ports.js';
-import { isTerminal, type Generation } from '../domain/generation.js';
+import type { Generation } from '../domain/generation.js';
+import { isActive } from '../domain/predicates.js';
 
 export class CachedStore implements GenerationStore {
   private readonly finished = new Map<string, Generation>();
@@ -29,14 +30,14 @@ export class CachedStore implements GenerationStore {
       return hit;
     }
     const gen = await this.inner.get(id);
-    if (gen && isTerminal(gen.status)) this.remember(gen);
+    if (gen && !isActive(gen)) this.remember(gen);
     return gen;
   }
 
   async save(gen: Generation): Promise<void> {
     this.finished.delete(gen.id);
     await this.inner.save(gen);
-    if (isTerminal(gen.status)) this.remember(gen);
+    if (!isActive(gen)) this.remember(gen);
   }
 
   private remember(gen: Generation): void {

@@ -8,7 +8,8 @@ import {
   type Page,
   type PageRequest,
 } from '../domain/ports.js';
-import { isTerminal, type Generation } from '../domain/generation.js';
+import type { Generation } from '../domain/generation.js';
+import { isActive, isCompletionSample, needsArchiving, toCompletionSample } from '../domain/predicates.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -32,13 +33,13 @@ export class MemoryStore implements GenerationStore {
   }
 
   async listActive(): Promise<Generation[]> {
-    return [...this.gens.values()].filter((g) => !isTerminal(g.status)).map(clone);
+    return [...this.gens.values()].filter(isActive).map(clone);
   }
 
   async listUnarchived(limit: number): Promise<Generation[]> {
     if (limit <= 0) return [];
     return [...this.gens.values()]
-      .filter((g) => g.status === 'COMPLETED' && g.video !== null && !g.video.archivedFile)
+      .filter(needsArchiving)
       .slice(0, limit)
       .map(clone);
   }
@@ -54,17 +55,17 @@ export class MemoryStore implements GenerationStore {
 
   async countActive(owner: string): Promise<number> {
     let n = 0;
-    for (const g of this.gens.values()) if (g.owner === owner && !isTerminal(g.status)) n++;
+    for (const g of this.gens.values()) if (g.owner === owner && isActive(g)) n++;
     return n;
   }
 
   async recentCompletions(limit: number): Promise<CompletedSample[]> {
     if (limit <= 0) return [];
     return [...this.gens.values()]
-      .filter((g) => g.status === 'COMPLETED' && g.completedAt !== null && g.inputKnown)
-      .sort((a, b) => (a.completedAt ?? 0) - (b.completedAt ?? 0))
+      .filter(isCompletionSample)
+      .sort((a, b) => a.completedAt - b.completedAt)
       .slice(-limit)
-      .map((g) => ({ resolution: g.input.resolution, duration: g.input.duration, tookMs: (g.completedAt ?? 0) - g.createdAt }));
+      .map(toCompletionSample);
   }
 
   async claimKey(owner: string, key: string, fingerprint: string, now: number, ttlMs: number): Promise<ClaimResult> {

@@ -45,7 +45,8 @@ import {
   type Page,
   type PageRequest,
 } from '../domain/ports.js';
-import { isTerminal, type Duration, type Generation, type Resolution } from '../domain/generation.js';
+import type { Duration, Generation, Resolution } from '../domain/generation.js';
+import { isActive, isCompletionSample, needsArchiving, toCompletionSample } from '../domain/predicates.js';
 import { redisKey } from './redis-keys.js';
 
 /** @default 30 days */
@@ -259,9 +260,9 @@ export class RedisStore implements GenerationStore {
   async save(gen: Generation): Promise<void> {
     this.assertOpen();
     const rec = this.key('gen', gen.id);
-    const active = !isTerminal(gen.status);
-    const unarchived = gen.status === 'COMPLETED' && gen.video !== null && !gen.video.archivedFile;
-    const sample = gen.status === 'COMPLETED' && gen.completedAt !== null && gen.inputKnown;
+    const active = isActive(gen);
+    const unarchived = needsArchiving(gen);
+    const sample = isCompletionSample(gen) ? toCompletionSample(gen) : null;
     const json = JSON.stringify(gen);
     for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
       // The previous owner's index keys must be named in KEYS; the script checks that the
@@ -291,7 +292,7 @@ export class RedisStore implements GenerationStore {
           active ? '1' : '0',
           unarchived ? '1' : '0',
           sample ? String(gen.completedAt) : '',
-          sample ? `${gen.input.resolution}|${gen.input.duration}|${(gen.completedAt ?? 0) - gen.createdAt}` : '',
+          sample ? `${sample.resolution}|${sample.duration}|${sample.tookMs}` : '',
           String(this.retentionMs),
           String(this.recentCap),
         ],
@@ -308,7 +309,7 @@ export class RedisStore implements GenerationStore {
     this.assertOpen();
     const ids = await this.redis.zrange(this.key('active'), 0, -1);
     const gens = await this.fetchLive(this.key('active'), ids, null);
-    return gens.filter((g) => !isTerminal(g.status));
+    return gens.filter(isActive);
   }
 
   async listUnarchived(limit: number): Promise<Generation[]> {
@@ -323,7 +324,7 @@ export class RedisStore implements GenerationStore {
       const batch = entries(await this.redis.zrangebyscore(index, min, '+inf', 'WITHSCORES', 'LIMIT', 0, count));
       const live = await this.fetchLive(index, batch.map((e) => e.id), null);
       for (const g of live) {
-        if (out.length < want && g.status === 'COMPLETED' && g.video !== null && !g.video.archivedFile) out.push(g);
+        if (out.length < want && needsArchiving(g)) out.push(g);
       }
       const last = batch.at(-1);
       if (batch.length < count || !last) break;
