@@ -3,7 +3,7 @@
  *   PORT=4010 npx tsx src/simulator/main.ts
  * The only file of the simulator that reads the environment.
  */
-import { startSimulator } from './index.js';
+import { SIM_MODELS, SIM_PATHS, startSimulator } from './index.js';
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -33,7 +33,8 @@ try {
   });
   console.log(`Simulated AI/ML API provider listening on ${simulator.url}`);
   console.log(`Point a gateway at it with: AIMLAPI_BASE_URL=${simulator.url} AIMLAPI_KEY=${simulator.apiKey}`);
-  console.log('Prompt tags: [sim:fail], [sim:legacy], [sim:never], ... (see src/simulator/types.ts)');
+  console.log(`Models: ${Object.values(SIM_MODELS).join(', ')}; on ${SIM_PATHS.vendor} and ${SIM_PATHS.universal}`);
+  console.log('Prompt tags: [sim:fail], [sim:legacy], [sim:never], [sim:late=30000], ... (see src/simulator/types.ts)');
 
   const shutdown = (): void => {
     void simulator.stop().then(() => process.exit(0));

@@ -7,7 +7,8 @@ import type { Duration, GenerationPath, Model, Resolution } from './spec.js';
 /**
  * How one generation behaves on reads. Chosen per create with `nextBehaviour()` or with a
  * `[sim:<behaviour>]` tag in the prompt; every variant is something the provider has been seen
- * (or may plausibly be seen) to do.
+ * (or may plausibly be seen) to do. A `[sim:late=<ms>]` tag (see `NextOptions.lateMs`) may stand
+ * beside it or share its brackets: `[sim:fail,late=30000]`. An unknown tag is refused with 400.
  */
 export type Behaviour =
   /** `queued` → `generating` → `completed` with one video object. */
