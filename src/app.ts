@@ -12,7 +12,7 @@ import { DurationEstimator } from './domain/progress.js';
 import { GenerationService } from './generations/service.js';
 import type { GenerationStore, Provider, RateLimiter } from './domain/ports.js';
 import { CachedStore } from './stores/cached.js';
-import { openSqliteStore } from './stores/sqlite.js';
+import { openSqliteStore } from './stores/sqlite/index.js';
 import { createLogger } from './logger.js';
 import { buildSchema } from './schema/index.js';
 import { createAuthenticator } from './server/auth.js';

@@ -16,7 +16,7 @@ import {
   type SqliteStore,
   StoreOpenError,
   type StoreOpenFailure,
-} from '../../src/stores/sqlite.js';
+} from '../../src/stores/sqlite/index.js';
 import { generationFixture, T0 } from '../utils/generation-fixture.js';
 
 
@@ -304,7 +304,7 @@ describe('SqliteStore', () => {
       }
       // Root ignores permission bits: open the store as an unprivileged user instead.
       await chmod(dir, 0o755);
-      const script = `import { openSqliteStore } from './src/stores/sqlite.ts';
+      const script = `import { openSqliteStore } from './src/stores/sqlite/index.ts';
         try { await openSqliteStore(${JSON.stringify(dataDir)}); console.log('opened'); }
         catch (e) { console.log(JSON.stringify({ reason: e.reason, message: e.message })); }`;
       const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {

@@ -16,7 +16,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/stores/redis.js';
 import { MemoryStore } from '../../src/stores/memory.js';
-import { openSqliteStore } from '../../src/stores/sqlite.js';
+import { openSqliteStore } from '../../src/stores/sqlite/index.js';
 import { comparePosition, type GenerationStore, type Page, type PageRequest } from '../../src/domain/ports.js';
 import type { Generation, GenerationStatus } from '../../src/domain/generation.js';
 import { skipRedisTests, startRedis, type RedisServer } from '../utils/redis.js';

@@ -1,0 +1,137 @@
+/**
+ * The SQLite schema, as an append-only list of migrations, and the code that applies them.
+ */
+import type Database from 'better-sqlite3';
+import { describeCause, StoreOpenError } from './errors.js';
+
+/** "CGR1" in ASCII: marks the file as Cinegraph's (PRAGMA application_id), set by migration 1. */
+export const APPLICATION_ID = 0x43475231;
+
+/**
+ * Terminal statuses as SQL. The partial index `generations_active` (migration 1) is written with
+ * this exact list, and SQLite only uses a partial index when the query repeats its WHERE term,
+ * so queries use this constant. Adding a terminal status to types.ts needs a new migration.
+ */
+export const TERMINAL_SQL = `('COMPLETED', 'FAILED', 'TIMED_OUT')`;
+
+interface Migration {
+  version: number;
+  name: string;
+  /** Runs inside the migration's transaction, with `PRAGMA user_version` bumped after it. */
+  up: string;
+}
+
+/**
+ * Ordered, append-only: never edit a released migration, add the next one. Each runs in its own
+ * transaction that also records it in `schema_migrations` and sets `PRAGMA user_version`, so a
+ * crash mid-migration leaves the previous version intact.
+ */
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    up: `
+      PRAGMA application_id = ${APPLICATION_ID};
+
+      CREATE TABLE schema_migrations (
+        version    INTEGER PRIMARY KEY,
+        name       TEXT    NOT NULL,
+        applied_at INTEGER NOT NULL
+      );
+
+      -- seq: insertion order, kept by upserts. MemoryStore iterates a Map (first-insertion order),
+      --   so listActive and ties in recentCompletions follow seq to match it exactly.
+      -- sort_id: the id as UTF-16BE bytes. BLOBs compare with memcmp, and memcmp over UTF-16BE
+      --   is exactly JavaScript's string < (code-unit order), which comparePosition uses; UTF-8
+      --   TEXT order differs from it for characters above U+FFFF.
+      CREATE TABLE generations (
+        seq                  INTEGER PRIMARY KEY AUTOINCREMENT,
+        id                   TEXT    NOT NULL UNIQUE,
+        sort_id              BLOB    NOT NULL,
+        owner                TEXT    NOT NULL,
+        status               TEXT    NOT NULL,
+        provider_status      TEXT    NOT NULL,
+        prompt               TEXT    NOT NULL,
+        negative_prompt      TEXT,
+        aspect_ratio         TEXT    NOT NULL,
+        resolution           TEXT    NOT NULL,
+        duration             INTEGER NOT NULL,
+        style                TEXT,
+        seed                 INTEGER,
+        input_known          INTEGER NOT NULL CHECK (input_known IN (0, 1)),
+        video                TEXT,    -- JSON VideoFile, NULL for null
+        error                TEXT,    -- JSON GenerationFailure, NULL for null
+        usage                TEXT,    -- JSON Usage, NULL for null
+        expected_duration_ms INTEGER NOT NULL,
+        created_at           INTEGER NOT NULL,
+        updated_at           INTEGER NOT NULL,
+        completed_at         INTEGER,
+        idempotency_key      TEXT
+      );
+
+      -- list(): a client's generations newest first, keyset on (created_at, sort_id).
+      CREATE INDEX generations_by_owner ON generations (owner, created_at DESC, sort_id DESC);
+      -- listActive() and countActive(owner): only the few non-terminal rows are indexed.
+      CREATE INDEX generations_active ON generations (owner)
+        WHERE status NOT IN ${TERMINAL_SQL};
+      -- recentCompletions(): the newest completions, in the exact order of the query.
+      CREATE INDEX generations_completed ON generations (completed_at DESC, seq DESC)
+        WHERE status = 'COMPLETED' AND completed_at IS NOT NULL AND input_known = 1;
+
+      CREATE TABLE transitions (
+        generation_id   TEXT    NOT NULL REFERENCES generations (id) ON DELETE CASCADE,
+        idx             INTEGER NOT NULL,
+        status          TEXT    NOT NULL,
+        provider_status TEXT    NOT NULL,
+        at              INTEGER NOT NULL,
+        PRIMARY KEY (generation_id, idx)
+      ) WITHOUT ROWID;
+
+      -- No foreign key on generation_id: MemoryStore does not require the generation to exist.
+      CREATE TABLE idempotency_keys (
+        owner         TEXT    NOT NULL,
+        key           TEXT    NOT NULL,
+        fingerprint   TEXT    NOT NULL,
+        state         TEXT    NOT NULL CHECK (state IN ('pending', 'done', 'in_doubt')),
+        generation_id TEXT,
+        created_at    INTEGER NOT NULL,
+        expires_at    INTEGER NOT NULL,
+        PRIMARY KEY (owner, key)
+      );
+      CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+    `,
+  },
+];
+
+/** The schema version this code writes; a database with a higher `user_version` is refused. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+MIGRATIONS.forEach((m, i) => {
+  if (m.version !== i + 1) throw new Error(`sqlite-store: migration #${i} has version ${m.version}, expected ${i + 1}`);
+});
+
+export function migrate(db: Database.Database, file: string): void {
+  for (const m of MIGRATIONS) {
+    const apply = db.transaction(() => {
+      // Re-read inside the (IMMEDIATE) transaction: another process may have migrated first.
+      if (pragmaNumber(db, 'user_version') >= m.version) return;
+      db.exec(m.up);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      db.pragma(`user_version = ${m.version}`);
+    });
+    try {
+      apply.immediate();
+    } catch (err) {
+      throw new StoreOpenError(
+        'migration',
+        file,
+        `Migrating the database "${file}" to schema version ${m.version} (${m.name}) failed and was rolled back (${describeCause(err)}). Check free disk space and permissions, or restore the file from a backup.`,
+        { cause: err },
+      );
+    }
+  }
+}
+
+export function pragmaNumber(db: Database.Database, name: string): number {
+  return Number(db.pragma(name, { simple: true }));
+}
