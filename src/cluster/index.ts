@@ -10,7 +10,7 @@ import { redactUrl } from '../config.js';
 import type { TransitionEventTarget } from '../events/bus.js';
 import { RedisLease } from './lease.js';
 import { RedisRateLimiter } from './redis-rate-limit.js';
-import { RedisStore } from '../stores/redis.js';
+import { RedisStore } from '../stores/redis/index.js';
 
 export class ClusterStartError extends Error {
   override readonly name = 'ClusterStartError';

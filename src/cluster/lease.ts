@@ -7,7 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { PollLease } from '../domain/ports.js';
-import { redisKey } from '../stores/redis-keys.js';
+import { redisKey } from '../stores/redis/index.js';
 
 const RENEW = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then

@@ -8,8 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RateLimiter } from '../domain/ports.js';
-import { redisKey } from '../stores/redis-keys.js';
-import { LuaScript } from '../stores/redis.js';
+import { LuaScript, redisKey } from '../stores/redis/index.js';
 
 const WINDOW_MS = 60_000;
 

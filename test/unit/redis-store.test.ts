@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisRateLimiter } from '../../src/cluster/redis-rate-limit.js';
-import { RedisStore } from '../../src/stores/redis.js';
+import { RedisStore } from '../../src/stores/redis/index.js';
 import { MemoryStore } from '../../src/stores/memory.js';
 import { MemoryRateLimiter } from '../../src/stores/memory-rate-limit.js';
 import type { PagePosition, PageRequest } from '../../src/domain/ports.js';

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RedisStore } from '../../src/stores/redis.js';
+import { RedisStore } from '../../src/stores/redis/index.js';
 import { MemoryStore } from '../../src/stores/memory.js';
 import { openSqliteStore } from '../../src/stores/sqlite/index.js';
 import { comparePosition, type GenerationStore, type Page, type PageRequest } from '../../src/domain/ports.js';
