@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'dist', 'coverage', 'test/bench/results', 'test/**/generated'] },
+  { ignores: ['node_modules', 'data', 'dist', 'coverage', 'test/bench/results', 'test/**/generated', 'src/client/generated'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,8 +1,9 @@
 /*
- * A small consumer of Cinegraph built the way a client project would: its operations live in
- * `operations/*.graphql`, GraphQL Code Generator (client preset) turns them and `schema.graphql`
- * alone into TypedDocumentNodes under `generated/`, and every result and variable below is typed
- * from those, over plain fetch (queries, mutations) and graphql-ws (the subscription).
+ * A small consumer of Cinegraph built the way a client project would: GraphQL Code Generator
+ * (client preset) turns its operations and `schema.graphql` alone into TypedDocumentNodes under
+ * `generated/`, and every result and variable below is typed from those, over plain fetch
+ * (queries, mutations) and graphql-ws (the subscription). The operations are the repository's own,
+ * src/client/operations/*.graphql: the same documents the CLI and the demo page send.
  *
  * The generated files do not exist on a fresh clone, so the project's own `tsc` excludes this file
  * (tsconfig.json); the codegen test generates them, then typechecks this file strictly, then runs
