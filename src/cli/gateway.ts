@@ -2,62 +2,31 @@
  * The CLI's connection to a Cinegraph gateway: queries and mutations over GraphQL-over-HTTP with
  * fetch, the `videoGenerationUpdates` subscription over WebSocket with graphql-ws (on `ws`).
  */
+import type { ResultOf, TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type DocumentNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { FollowGenerationDocument, type GenerationFieldsFragment, type StartGenerationMutation } from '../client/generated/graphql.js';
+import { TERMINAL } from '../client/progress-curve.js';
 import { CliError, ExitCode, exitCodeForGraphQLError } from './errors.js';
 
-export type GenerationStatus = 'QUEUED' | 'GENERATING' | 'COMPLETED' | 'FAILED' | 'TIMED_OUT';
-export const TERMINAL: ReadonlySet<string> = new Set(['COMPLETED', 'FAILED', 'TIMED_OUT']);
+export { TERMINAL };
 
-export interface Generation {
-  id: string;
-  status: GenerationStatus;
-  providerStatus: string;
-  prompt: string;
-  negativePrompt: string | null;
-  aspectRatio: string;
-  resolution: string;
-  duration: number;
-  style: string | null;
-  seed: number | null;
-  progress: number;
-  estimatedCompletionAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-  video: { url: string; contentType: string | null; fileSize: number | null } | null;
-  error: { code: string; message: string } | null;
-  transitions: { status: GenerationStatus; providerStatus: string; at: string }[];
-}
+/** A generation as every operation of src/client/operations returns it (fragment GenerationFields). */
+export type Generation = GenerationFieldsFragment;
+export type GenerationStatus = Generation['status'];
+export type UserError = StartGenerationMutation['generateVideo']['userErrors'][number];
 
-export interface UserError {
-  code: string;
-  message: string;
-  field: string[] | null;
-  retryAfterSeconds: number | null;
-}
-
-const FIELDS = `
-  id status providerStatus prompt negativePrompt aspectRatio resolution duration style seed
-  progress estimatedCompletionAt createdAt updatedAt completedAt
-  video { url contentType fileSize }
-  error { code message }
-  transitions { status providerStatus at }`;
-
-export const GENERATE = `mutation CliGenerate($input: GenerateVideoInput!) {
-  generateVideo(input: $input) {
-    generation { ${FIELDS} }
-    userErrors { code message field retryAfterSeconds }
+/** The text sent for each operation document, printed once. */
+const printed = new WeakMap<DocumentNode, string>();
+function queryText(document: DocumentNode): string {
+  let text = printed.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printed.set(document, text);
   }
-}`;
-export const READ = `query CliRead($id: ID!) { videoGeneration(id: $id) { ${FIELDS} } }`;
-export const FOLLOW = `subscription CliFollow($id: ID!) { videoGenerationUpdates(id: $id) { ${FIELDS} } }`;
-export const LIST = `query CliList($first: Int, $after: String, $status: [VideoGenerationStatus!]) {
-  videoGenerations(first: $first, after: $after, status: $status) {
-    edges { cursor node { id status prompt resolution duration aspectRatio style createdAt completedAt video { url } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
+  return text;
+}
 
 export interface GatewayOptions {
   /** The gateway's GraphQL endpoint, e.g. http://localhost:4000/graphql. */
@@ -100,7 +69,8 @@ export class Gateway {
     return this.opts.token ? `Bearer ${this.opts.token}` : undefined;
   }
 
-  async request<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  /** Runs a query or mutation of src/client/operations; the result type comes from the document. */
+  async request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<TResult> {
     const auth = this.authHeader();
     let res: Response;
     try {
@@ -111,7 +81,7 @@ export class Gateway {
           accept: 'application/graphql-response+json, application/json',
           ...(auth ? { authorization: auth } : {}),
         },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query: queryText(document), variables }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
@@ -124,9 +94,9 @@ export class Gateway {
         timedOut ? 'TIMEOUT' : 'UNREACHABLE',
       );
     }
-    let body: GraphQLResponse<T>;
+    let body: GraphQLResponse<TResult>;
     try {
-      body = (await res.json()) as GraphQLResponse<T>;
+      body = (await res.json()) as GraphQLResponse<TResult>;
     } catch {
       throw new CliError(
         `${this.opts.url} answered HTTP ${res.status} without a GraphQL response: is it the gateway's /graphql endpoint?`,
@@ -188,7 +158,8 @@ export class Gateway {
     };
     events.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      for await (const result of ws.iterate<{ videoGenerationUpdates: Generation }>({ query: FOLLOW, variables: { id } })) {
+      const request = { query: queryText(FollowGenerationDocument), variables: { id } };
+      for await (const result of ws.iterate<ResultOf<typeof FollowGenerationDocument>>(request)) {
         const first = result.errors?.[0];
         if (first) {
           const code = (first.extensions as { code?: string } | undefined)?.code;

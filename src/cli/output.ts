@@ -4,6 +4,7 @@
  * and status go to stderr; the result (the video URL) goes to stdout, so `$(cinegraph generate …)`
  * captures just the URL.
  */
+import { ProgressCurve } from '../client/progress-curve.js';
 import type { Generation } from './gateway.js';
 import { TERMINAL } from './gateway.js';
 
@@ -30,53 +31,28 @@ export interface WatchReporter {
   dispose(): void;
 }
 
-const ON_SCHEDULE = 0.9;
-const PENDING_CAP = 0.99;
-
 /**
- * Progress between transitions: from the last reported value in a straight line to 90% at
- * `estimatedCompletionAt` (the gateway's own estimate follows the same line), then slowly toward
- * 99%; 100% only when COMPLETED; never backwards.
+ * The bar between transitions: the curve shared with the demo page (src/client/progress-curve.js:
+ * toward 90% at `estimatedCompletionAt`, then slowly toward 99%; 100% only when COMPLETED), and
+ * never backwards.
  */
 export class ProgressEstimate {
-  private base = 0;
-  private baseAt = 0;
-  private eta: number | null = null;
-  private expectedMs = 30_000;
-  private status = '';
+  private readonly curve = new ProgressCurve();
   private shown = 0;
 
   feed(gen: Generation, now: number): void {
-    this.status = gen.status;
-    this.base = Math.max(this.base, gen.progress);
-    this.baseAt = now;
-    this.eta = gen.estimatedCompletionAt ? Date.parse(gen.estimatedCompletionAt) : null;
-    if (this.eta !== null) this.expectedMs = Math.max(1000, this.eta - Date.parse(gen.createdAt));
-    this.shown = Math.max(this.shown, this.base);
+    this.curve.feed(gen, now);
+    this.shown = Math.max(this.shown, this.curve.base);
   }
 
   at(now: number): number {
-    let p: number;
-    if (this.status === 'COMPLETED') p = 1;
-    else if (TERMINAL.has(this.status) || this.eta === null) p = this.base;
-    else {
-      const from = Math.max(this.base, ON_SCHEDULE);
-      if (now < this.eta) {
-        const f = Math.min(1, Math.max(0, (now - this.baseAt) / Math.max(1, this.eta - this.baseAt)));
-        p = this.base + (from - this.base) * f;
-      } else {
-        const overdue = (now - this.eta) / Math.max(1000, this.expectedMs);
-        p = from + (PENDING_CAP - from) * (1 - Math.exp(-2 * overdue));
-      }
-    }
-    this.shown = Math.max(this.shown, p);
+    this.shown = Math.max(this.shown, this.curve.target(now));
     return this.shown;
   }
 
   /** Seconds until the estimated completion, or null when unknown or ended. */
   secondsLeft(now: number): number | null {
-    if (this.eta === null || TERMINAL.has(this.status)) return null;
-    return Math.max(0, Math.round((this.eta - now) / 1000));
+    return this.curve.secondsLeft(now);
   }
 }
 

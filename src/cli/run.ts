@@ -5,7 +5,17 @@
  */
 import { parseArgs } from 'node:util';
 import { CliError, ExitCode, exitCodeForUserError } from './errors.js';
-import { Gateway, GENERATE, LIST, READ, TERMINAL, type Generation, type UserError } from './gateway.js';
+import {
+  GenerationHistoryDocument,
+  ReadGenerationDocument,
+  StartGenerationDocument,
+  type AspectRatio,
+  type GenerateVideoInput,
+  type VideoGenerationStatus,
+  type VideoResolution,
+  type VideoStyle,
+} from '../client/generated/graphql.js';
+import { Gateway, TERMINAL, type Generation, type UserError } from './gateway.js';
 import { describeOptions, JsonReporter, PlainReporter, TtyReporter, type Io, type WatchReporter } from './output.js';
 
 export const DEFAULT_URL = 'http://localhost:4000/graphql';
@@ -87,22 +97,23 @@ const COMMANDS: Record<string, { args: number; options: OptionName[]; usage: str
   list: { args: 0, options: ['first', 'status', 'after'], usage: 'cinegraph list [--first N] [--status S] [--after cursor]' },
 };
 
-const RESOLUTIONS: Record<string, string> = { '360p': 'P360', '540p': 'P540', '720p': 'P720', '1080p': 'P1080' };
-const ASPECT_RATIOS: Record<string, string> = {
+const RESOLUTIONS: Record<string, VideoResolution> = { '360p': 'P360', '540p': 'P540', '720p': 'P720', '1080p': 'P1080' };
+const ASPECT_RATIOS: Record<string, AspectRatio> = {
   '16:9': 'RATIO_16_9',
   '4:3': 'RATIO_4_3',
   '1:1': 'RATIO_1_1',
   '3:4': 'RATIO_3_4',
   '9:16': 'RATIO_9_16',
 };
-const STYLES: Record<string, string> = {
+const STYLES: Record<string, VideoStyle> = {
   anime: 'ANIME',
   '3d_animation': 'THREE_D_ANIMATION',
   clay: 'CLAY',
   comic: 'COMIC',
   cyberpunk: 'CYBERPUNK',
 };
-const STATUSES = ['QUEUED', 'GENERATING', 'COMPLETED', 'FAILED', 'TIMED_OUT'];
+const STATUSES: readonly VideoGenerationStatus[] = ['QUEUED', 'GENERATING', 'COMPLETED', 'FAILED', 'TIMED_OUT'];
+const isStatus = (s: string): s is VideoGenerationStatus => (STATUSES as readonly string[]).includes(s);
 /** Input field → the flag that sets it, for messages. */
 const FLAG_OF: Record<string, string> = {
   prompt: 'prompt',
@@ -118,7 +129,7 @@ const FLAG_OF: Record<string, string> = {
 const usageError = (message: string): CliError => new CliError(message, ExitCode.USER_ERROR, 'USAGE');
 
 /** Accepts the provider's spelling (720p, 16:9, 3d_animation) or the GraphQL enum (P720, RATIO_16_9). */
-function enumValue(flag: string, value: string | undefined, table: Record<string, string>): string | undefined {
+function enumValue<E extends string>(flag: string, value: string | undefined, table: Record<string, E>): E | undefined {
   if (value === undefined) return undefined;
   const v = value.trim();
   const key = Object.keys(table).find((k) => k.toLowerCase() === v.toLowerCase().replace(/-/g, '_'));
@@ -206,7 +217,7 @@ async function follow(gateway: Gateway, reporter: WatchReporter, first: Generati
 }
 
 async function read(gateway: Gateway, id: string): Promise<Generation> {
-  const { videoGeneration } = await gateway.request<{ videoGeneration: Generation | null }>(READ, { id });
+  const { videoGeneration } = await gateway.request(ReadGenerationDocument, { id });
   if (!videoGeneration) throw new CliError(`no generation with id ${id} on this gateway`, ExitCode.USER_ERROR, 'NOT_FOUND');
   return videoGeneration;
 }
@@ -227,13 +238,6 @@ function printGeneration(io: Io, gen: Generation): void {
   if (gen.error) lines.push(['error', `${gen.error.message} (${gen.error.code})`]);
   lines.push(['history', gen.transitions.map((t) => `${t.status} ${t.at}`).join(' → ')]);
   io.stdout.write(lines.map(([k, v]) => `${k.padEnd(9)} ${v}`).join('\n') + '\n');
-}
-
-interface ListPage {
-  videoGenerations: {
-    edges: { cursor: string; node: Pick<Generation, 'id' | 'status' | 'prompt' | 'resolution' | 'duration' | 'aspectRatio' | 'style' | 'createdAt' | 'completedAt' | 'video'> }[];
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  };
 }
 
 export interface RunOptions {
@@ -276,8 +280,8 @@ export async function run(argv: string[], env: CliEnv, io: Io, opts: RunOptions 
 
     switch (command) {
       case 'generate': {
-        const input: Record<string, unknown> = { prompt: positionals[0] };
-        const set = (key: string, v: unknown): void => {
+        const input: GenerateVideoInput = { prompt: positionals[0] as string };
+        const set = <K extends keyof GenerateVideoInput>(key: K, v: GenerateVideoInput[K] | undefined): void => {
           if (v !== undefined) input[key] = v;
         };
         set('resolution', enumValue('resolution', values.resolution, RESOLUTIONS));
@@ -287,9 +291,7 @@ export async function run(argv: string[], env: CliEnv, io: Io, opts: RunOptions 
         set('seed', intValue('seed', values.seed));
         set('negativePrompt', values['negative-prompt']);
         set('idempotencyKey', values['idempotency-key']);
-        const { generateVideo } = await gateway.request<{ generateVideo: { generation: Generation | null; userErrors: UserError[] } }>(GENERATE, {
-          input,
-        });
+        const { generateVideo } = await gateway.request(StartGenerationDocument, { input });
         if (!generateVideo.generation) {
           printUserErrors(io, json, generateVideo.userErrors);
           const first = generateVideo.userErrors[0];
@@ -319,13 +321,15 @@ export async function run(argv: string[], env: CliEnv, io: Io, opts: RunOptions 
       case 'list': {
         const first = intValue('first', values.first);
         const statuses = values.status?.flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase()).filter(Boolean);
+        const wanted: VideoGenerationStatus[] = [];
         for (const s of statuses ?? []) {
-          if (!STATUSES.includes(s)) throw usageError(`--status must be one of ${STATUSES.join(', ')} (got "${s}")`);
+          if (!isStatus(s)) throw usageError(`--status must be one of ${STATUSES.join(', ')} (got "${s}")`);
+          wanted.push(s);
         }
-        const page = await gateway.request<ListPage>(LIST, {
+        const page = await gateway.request(GenerationHistoryDocument, {
           first: first ?? null,
           after: values.after ?? null,
-          status: statuses?.length ? statuses : null,
+          status: wanted.length ? wanted : null,
         });
         const { edges, pageInfo } = page.videoGenerations;
         if (json) {
