@@ -17,7 +17,7 @@ import { createLogger } from './logger.js';
 import { buildSchema } from './schema/index.js';
 import { createAuthenticator } from './server/auth.js';
 import { createGatewayServer, type GatewayServer } from './server/index.js';
-import { createDemoRoute } from './server/demo.js';
+import { createDemoRoute } from './server/routes/demo.js';
 import { createVideoRoute } from './server/videos.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/index.js';
 import { createUpstreamClient, type UpstreamClientOptions } from './provider/client.js';

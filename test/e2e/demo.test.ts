@@ -5,12 +5,15 @@
  * `UPDATE_SCREENSHOTS=1 npx vitest run test/e2e/demo.test.ts` also rewrites docs/demo.png, the
  * screenshot of the page mid-generation that the README shows.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { print } from 'graphql';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as operations from '../../src/client/generated/graphql.js';
 import { collectWs, GENERATE, startGateway, UPDATES, type TestGateway } from '../utils/gateway.js';
 import { describeInBrowser, launchChromium } from './browser.js';
 
@@ -45,6 +48,7 @@ describe('demo page route', () => {
     const csp = page.headers.get('content-security-policy') ?? '';
     for (const directive of [
       "default-src 'self'",
+      "script-src 'self'",
       "connect-src 'self' ws: wss:",
       "media-src 'self' http: https:",
       "img-src 'self' data:",
@@ -54,11 +58,17 @@ describe('demo page route', () => {
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     const html = await page.text();
     expect(html).toContain('<script type="module" src="/demo/app.js"></script>');
+    // graphql-ws's browser build first: app.js uses the `graphqlWs` global it defines.
+    expect(html).toContain('<script src="/demo/graphql-ws.js" defer></script>');
+    expect(html.indexOf('/demo/graphql-ws.js')).toBeLessThan(html.indexOf('/demo/app.js'));
     // Nothing inline and nothing from elsewhere: the CSP would block it.
     expect(html).not.toMatch(/<script>|<style|style="|https?:\/\//);
 
     const types: Record<string, string> = {
       '/demo/app.js': 'text/javascript; charset=utf-8',
+      '/demo/operations.js': 'text/javascript; charset=utf-8',
+      '/demo/progress-curve.js': 'text/javascript; charset=utf-8',
+      '/demo/graphql-ws.js': 'text/javascript; charset=utf-8',
       '/demo/style.css': 'text/css; charset=utf-8',
       '/demo/icon.svg': 'image/svg+xml',
       '/index.html': 'text/html; charset=utf-8',
@@ -74,6 +84,34 @@ describe('demo page route', () => {
     expect(head.status).toBe(200);
     expect(Number(head.headers.get('content-length'))).toBeGreaterThan(100);
     expect((await fetch(`${gw.url}/`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('serves the one copy of what the page shares with the CLI, and the page keeps none of its own', async () => {
+    gw = await startGateway();
+    const text = async (p: string): Promise<string> => {
+      const res = await fetch(`${gw!.url}${p}`);
+      expect(res.status, p).toBe(200);
+      return res.text();
+    };
+    // The operations of src/client/operations, as the CLI sends them (its TypedDocumentNodes printed).
+    const served = await text('/demo/operations.js');
+    const names = ['FollowGeneration', 'GenerationHistory', 'ReadGeneration', 'StartGeneration'] as const;
+    for (const name of names) {
+      expect(served).toContain(`export const ${name} = ${JSON.stringify(print(operations[`${name}Document`]))};`);
+    }
+    expect(served.match(/^export const /gm)).toHaveLength(names.length);
+    // The progress curve the CLI imports, byte for byte; graphql-ws's own browser build.
+    expect(await text('/demo/progress-curve.js')).toBe(readFileSync(path.join(root, 'src/client/progress-curve.js'), 'utf8'));
+    const graphqlWs = path.join(path.dirname(createRequire(import.meta.url).resolve('graphql-ws/package.json')), 'umd/graphql-ws.min.js');
+    expect(await text('/demo/graphql-ws.js')).toBe(readFileSync(graphqlWs, 'utf8'));
+
+    const app = await text('/demo/app.js');
+    expect(app).toContain("from './operations.js'");
+    expect(app).toContain("from './progress-curve.js'");
+    // No operation text, protocol client or progress curve of its own.
+    expect(app).not.toMatch(/\b(query|mutation|subscription) [A-Z]\w*\s*[({]/);
+    expect(app).not.toMatch(/new WebSocket\(|connection_init|graphql-transport-ws'/);
+    expect(app).not.toMatch(/ON_SCHEDULE|PENDING_CAP|Math\.exp\(-2/);
   });
 
   it('serves only the known files: no traversal, no directory listing', async () => {
@@ -95,6 +133,9 @@ describe('demo page route', () => {
       '/demo/%2e%2e/%2e%2e/%2e%2e/package.json',
       '/demo/',
       '/demo/app.js.map',
+      '/demo/operations.graphql',
+      '/demo/graphql-ws.min.js',
+      '/demo/../../client/progress-curve.js',
       '/demo/index.html',
       '/demo.ts',
       '/demo//app.js',
@@ -236,7 +277,7 @@ describeInBrowser('demo page in Chromium', () => {
     const [field, message] = await Promise.all([page.getByLabel('Duration').boundingBox(), error.boundingBox()]);
     expect(Math.abs(message!.x - field!.x)).toBeLessThan(5);
     expect(message!.y - (field!.y + field!.height)).toBeLessThan(60);
-    expect(posts.filter((p) => p.includes('DemoGenerate'))).toHaveLength(1);
+    expect(posts.filter((p) => p.includes('mutation StartGeneration'))).toHaveLength(1);
     expect(await page.locator('#transitions li').count()).toBe(0);
 
     // Fixing the field clears its message.
@@ -251,7 +292,14 @@ describeInBrowser('demo page in Chromium', () => {
     gw.app.server.httpServer.on('upgrade', (_req, socket: Socket) => upgraded.push(socket));
     const { page } = await openDemo(gw);
     let acks = 0;
-    page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => void (String(payload).includes('"connection_ack"') && acks++)));
+    const subscribes: string[] = [];
+    page.on('websocket', (ws) => {
+      ws.on('framereceived', ({ payload }) => void (String(payload).includes('"connection_ack"') && acks++));
+      ws.on('framesent', ({ payload }) => {
+        const msg = JSON.parse(String(payload)) as { type: string; payload?: { query: string } };
+        if (msg.type === 'subscribe') subscribes.push(msg.payload?.query ?? '');
+      });
+    });
     // Every text the connection banner shows, however briefly.
     await page.evaluate(() => {
       const banner = document.getElementById('connection')!;
@@ -262,7 +310,7 @@ describeInBrowser('demo page in Chromium', () => {
     const bannerLog = (): Promise<string[]> => page.evaluate(() => (window as unknown as { bannerLog: string[] }).bannerLog);
     const reads: number[] = [];
     page.on('request', (r) => {
-      if (r.method() === 'POST' && (r.postData() ?? '').includes('DemoRead')) reads.push(Date.now());
+      if (r.method() === 'POST' && (r.postData() ?? '').includes('query ReadGeneration')) reads.push(Date.now());
     });
 
     await page.getByLabel('Prompt (required)').fill('A paper boat sails down a rain-soaked street at dusk');
@@ -285,10 +333,14 @@ describeInBrowser('demo page in Chromium', () => {
     await expect.poll(bannerLog, { timeout: 8000 }).toContain('Reconnected: following the generation again.');
     await expect.poll(() => page.locator('#status-line').innerText(), { timeout: 10_000 }).toBe('Done: your video is ready.');
     expect(await page.locator('#transitions li').count()).toBe(3);
+    // One subscription per connection, with the shared FollowGeneration operation.
+    expect(subscribes).toEqual([print(operations.FollowGenerationDocument), print(operations.FollowGenerationDocument)]);
   });
 
   it('sends the token from the token field on HTTP and WebSocket when the gateway requires one', async () => {
-    gw = await startGateway({ env: { GATEWAY_TOKENS: 'demo:s3cret-demo-token' } });
+    // Each status lasts longer than the gateway's slowest poll (4 × 50 ms early on), so the list
+    // of transitions has all three.
+    gw = await startGateway({ env: { GATEWAY_TOKENS: 'demo:s3cret-demo-token' }, sim: { queueMs: 500, generateMs: 1000 } });
     const { page } = await openDemo(gw);
     await expect.poll(() => page.locator('#recent-empty').innerText()).toContain('Enter the gateway token');
 

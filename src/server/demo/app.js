@@ -1,34 +1,25 @@
-/* global document, window, history, localStorage, fetch, WebSocket, requestAnimationFrame, cancelAnimationFrame, setTimeout, clearTimeout, crypto, location */
+/* global document, window, history, localStorage, fetch, requestAnimationFrame, cancelAnimationFrame, setTimeout, clearTimeout, crypto, location */
 /*
  * Cinegraph demo page: starts a generation with `generateVideo` over HTTP POST, follows it with
- * `videoGenerationUpdates` over WebSocket (the graphql-transport-ws protocol, spoken directly
- * below), and animates progress between the status transitions the gateway sends.
+ * `videoGenerationUpdates` over WebSocket (graphql-transport-ws, through the graphql-ws package's
+ * browser build), and animates progress between the status transitions the gateway sends.
  * Plain browser JavaScript: no build step, no framework, nothing loaded from elsewhere.
+ *
+ * What the page shares with the CLI comes from the gateway (src/server/routes/demo.ts): the
+ * operations (./operations.js, from src/client/operations/*.graphql) and the progress curve
+ * (./progress-curve.js, which is src/client/progress-curve.js).
  */
+import { FollowGeneration, GenerationHistory, ReadGeneration, StartGeneration } from './operations.js';
+import { ProgressCurve, TERMINAL } from './progress-curve.js';
+
+/** graphql-ws's browser build, loaded by index.html before this module. */
+const { createClient } = window.graphqlWs;
 
 const GRAPHQL_PATH = '/graphql';
 const TOKEN_KEY = 'cinegraph.token';
-const TERMINAL = new Set(['COMPLETED', 'FAILED', 'TIMED_OUT']);
 const FORM_FIELDS = ['prompt', 'negativePrompt', 'aspectRatio', 'resolution', 'duration', 'style', 'seed'];
-
-const GENERATION_FIELDS = `
-  id status providerStatus prompt negativePrompt aspectRatio resolution duration style seed
-  progress estimatedCompletionAt createdAt updatedAt completedAt
-  video { url contentType fileSize }
-  error { code message }
-  transitions { status providerStatus at }`;
-
-const GENERATE = `mutation DemoGenerate($input: GenerateVideoInput!) {
-  generateVideo(input: $input) {
-    generation { ${GENERATION_FIELDS} }
-    userErrors { code message field retryAfterSeconds }
-  }
-}`;
-const READ = `query DemoRead($id: ID!) { videoGeneration(id: $id) { ${GENERATION_FIELDS} } }`;
-const FOLLOW = `subscription DemoFollow($id: ID!) { videoGenerationUpdates(id: $id) { ${GENERATION_FIELDS} } }`;
-const RECENT = `query DemoRecent {
-  videoGenerations(first: 10) { nodes { id status prompt resolution duration createdAt } }
-}`;
+/** How many generations the Recent list shows. */
+const RECENT_COUNT = 10;
 
 const $ = (id) => document.getElementById(id);
 
@@ -97,31 +88,65 @@ async function gql(query, variables) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// GraphQL over WebSocket (graphql-transport-ws): one socket per followed generation.
+// GraphQL over WebSocket (graphql-transport-ws, spoken by graphql-ws): one client per followed
+// generation.
+
+/** Close codes after which trying again cannot help: the gateway refused the token. */
+const AUTH_CLOSE_CODES = new Set([4401, 4403]);
 
 /**
  * Follows one generation. Calls `onData(generation)` for every event; on a lost connection it
  * reconnects with exponential backoff (1 s, 2 s, 4 s … at most 20 s, with jitter), re-reads the
  * state with `videoGeneration(id)` first, and subscribes again until the generation ends.
+ * graphql-ws does the protocol, the reconnecting and the subscribing again; this function paces
+ * its retries and says what is going on.
  */
 function follow(id, { onData, onConnection, onFatal }) {
-  let socket = null;
-  let attempt = 0;
-  let retryTimer = 0;
   let stopped = false;
   let ended = false;
-  let ackTimer = 0;
+  /** Whether the socket of the current attempt opened: "lost" or "cannot connect". */
+  let opened = false;
+  let attempt = 0;
+  /** Cuts the current wait short (the browser came back online). */
+  let wake = null;
+  let unsubscribe = () => {};
+
+  const client = createClient({
+    url: `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${GRAPHQL_PATH}`,
+    // Read at every connection, so a token entered after a refusal is used on the next one.
+    connectionParams: () => {
+      const token = tokenInput().value.trim();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
+    // A gateway that never acknowledges is as good as unreachable: close, and try again.
+    connectionAckWaitTimeout: 10_000,
+    retryAttempts: Infinity,
+    // Browsers report a dropped connection as an error event, not a close event: retry those
+    // too, but not a refused token (graphql-ws itself gives up on the other fatal close codes).
+    shouldRetry: (event) => !(event && AUTH_CLOSE_CODES.has(event.code)),
+    retryWait: () => waitAndReread(),
+    on: {
+      connecting: () => {
+        opened = false;
+      },
+      opened: () => {
+        opened = true;
+      },
+      connected: (_socket, _payload, wasRetry) => {
+        attempt = 0;
+        if (wasRetry && !stopped) onConnection('ok', 'Reconnected: following the generation again.');
+      },
+    },
+  });
 
   const stop = () => {
+    if (stopped) return;
     stopped = true;
-    clearTimeout(retryTimer);
-    clearTimeout(ackTimer);
+    if (wake) wake();
     window.removeEventListener('online', retryNow);
-    if (socket && socket.readyState <= WebSocket.OPEN) {
-      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ id: '1', type: 'complete' }));
-      socket.close(1000, 'Normal Closure');
-    }
-    socket = null;
+    // Completes the subscription; then the socket closes (1000), as nothing else uses it.
+    unsubscribe();
+    client.dispose().catch(() => {});
   };
 
   const finish = (gen) => {
@@ -137,174 +162,119 @@ function follow(id, { onData, onConnection, onFatal }) {
   };
 
   function retryNow() {
-    if (stopped || !retryTimer) return;
-    clearTimeout(retryTimer);
-    retryTimer = 0;
-    void reconnect();
+    if (wake) wake();
   }
 
-  const scheduleRetry = (reason) => {
-    if (stopped || ended) return;
-    const delay = Math.min(20_000, 1000 * 2 ** attempt) * (0.8 + Math.random() * 0.4);
-    attempt++;
-    onConnection('lost', `${reason} Reconnecting in ${Math.round(delay / 1000)} s (attempt ${attempt})…`);
-    retryTimer = setTimeout(() => {
-      retryTimer = 0;
-      void reconnect();
-    }, delay);
-  };
+  const sleep = (ms) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
 
-  async function reconnect() {
-    if (stopped) return;
-    onConnection('reconnecting', 'Reconnecting to the gateway…');
-    // What happened while we were away: the state may even be final already.
-    try {
-      const data = await gql(READ, { id });
+  /**
+   * graphql-ws waits in here before each new connection: back off, then read what happened while
+   * away (the state may even be final already), until the gateway answers over HTTP again.
+   */
+  async function waitAndReread() {
+    let reason = opened ? 'Connection to the gateway lost.' : 'Cannot connect to the gateway.';
+    for (;;) {
+      if (stopped || ended) return;
+      const delay = Math.min(20_000, 1000 * 2 ** attempt) * (0.8 + Math.random() * 0.4);
+      attempt++;
+      onConnection('lost', `${reason} Reconnecting in ${Math.round(delay / 1000)} s (attempt ${attempt})…`);
+      await sleep(delay);
       if (stopped) return;
-      if (!data.videoGeneration) {
-        onFatal(`Generation ${id} no longer exists on this gateway.`);
-        stop();
-        return;
-      }
-      deliver(data.videoGeneration);
-      if (ended) {
-        onConnection('ok', 'Reconnected.');
-        return;
-      }
-    } catch (err) {
-      if (err instanceof GatewayError && err.code === 'UNAUTHENTICATED') {
-        onFatal(err.message, 'auth');
-        stop();
-        return;
-      }
-      scheduleRetry('The gateway is still unreachable.');
-      return;
-    }
-    connect(true);
-  }
-
-  function connect(isRetry) {
-    const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${GRAPHQL_PATH}`;
-    const ws = new WebSocket(url, 'graphql-transport-ws');
-    socket = ws;
-    let opened = false;
-    ws.addEventListener('open', () => {
-      opened = true;
-      const token = tokenInput().value.trim();
-      ws.send(JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} }));
-      // A gateway that never acknowledges is as good as unreachable.
-      ackTimer = setTimeout(() => ws.close(4504, 'Connection acknowledgement timeout'), 10_000);
-    });
-    ws.addEventListener('message', (event) => {
-      if (ws !== socket) return;
-      let msg;
+      onConnection('reconnecting', 'Reconnecting to the gateway…');
       try {
-        msg = JSON.parse(event.data);
-      } catch {
-        ws.close(4400, 'Invalid message');
-        return;
-      }
-      switch (msg.type) {
-        case 'connection_ack':
-          clearTimeout(ackTimer);
-          if (isRetry) onConnection('ok', 'Reconnected: following the generation again.');
-          attempt = 0;
-          ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: FOLLOW, variables: { id } } }));
-          break;
-        case 'ping':
-          ws.send(JSON.stringify({ type: 'pong' }));
-          break;
-        case 'next': {
-          const payload = msg.payload || {};
-          if (payload.errors && payload.errors.length) {
-            onFatal(payload.errors[0].message);
-            stop();
-          } else if (payload.data && payload.data.videoGenerationUpdates) {
-            deliver(payload.data.videoGenerationUpdates);
-          }
-          break;
-        }
-        case 'error':
-          onFatal((msg.payload && msg.payload[0] && msg.payload[0].message) || 'The subscription was refused.');
+        const data = await gql(ReadGeneration, { id });
+        if (stopped) return;
+        if (!data.videoGeneration) {
+          onFatal(`Generation ${id} no longer exists on this gateway.`);
           stop();
-          break;
-        case 'complete':
-          // The server completes after a terminal status, which deliver() has already seen.
-          if (!ended) stop();
-          break;
-        default:
-          break;
-      }
-    });
-    ws.addEventListener('close', (event) => {
-      clearTimeout(ackTimer);
-      if (ws !== socket || stopped || ended) return;
-      socket = null;
-      if (event.code === 4403 || event.code === 4401) {
-        onFatal('The gateway refused the token for live updates. Enter a valid token.', 'auth');
-        stop();
+          return;
+        }
+        deliver(data.videoGeneration);
+        if (ended) onConnection('ok', 'Reconnected.');
+        // Ended: stop() has unsubscribed, and graphql-ws does not connect again.
         return;
+      } catch (err) {
+        if (err instanceof GatewayError && err.code === 'UNAUTHENTICATED') {
+          onFatal(err.message, 'auth');
+          stop();
+          return;
+        }
+        reason = 'The gateway is still unreachable.';
       }
-      if (event.code === 4400 || event.code === 4409 || event.code === 4406) {
-        onFatal(`The gateway closed the live connection: ${event.reason || event.code}.`);
-        stop();
-        return;
-      }
-      scheduleRetry(opened ? 'Connection to the gateway lost.' : 'Cannot connect to the gateway.');
-    });
+    }
   }
 
+  /** Why graphql-ws gave up: a close event, a list of GraphQL errors, or an error event. */
+  function fail(err) {
+    if (stopped || ended) return;
+    if (err && AUTH_CLOSE_CODES.has(err.code)) {
+      onFatal('The gateway refused the token for live updates. Enter a valid token.', 'auth');
+    } else if (err && typeof err.code === 'number') {
+      onFatal(`The gateway closed the live connection: ${err.reason || err.code}.`);
+    } else if (Array.isArray(err) && err[0] && err[0].message) {
+      onFatal(err[0].message);
+    } else {
+      onFatal('The subscription was refused.');
+    }
+    stop();
+  }
+
+  unsubscribe = client.subscribe(
+    { query: FollowGeneration, variables: { id } },
+    {
+      next: (result) => {
+        if (stopped) return;
+        if (result.errors && result.errors.length) {
+          onFatal(result.errors[0].message);
+          stop();
+        } else if (result.data && result.data.videoGenerationUpdates) {
+          deliver(result.data.videoGenerationUpdates);
+        }
+      },
+      error: fail,
+      // The server completes after a terminal status, which deliver() has already seen.
+      complete: () => {
+        if (!ended) stop();
+      },
+    },
+  );
   window.addEventListener('online', retryNow);
-  connect(false);
   return { stop };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Progress animation: between transitions the bar moves toward the gateway's own estimate
-// (linear to 90% at estimatedCompletionAt, then slowly toward 99%), never backwards, and to
-// 100% only when COMPLETED.
-
-const ON_SCHEDULE = 0.9;
-const PENDING_CAP = 0.99;
+// Progress animation: between transitions the bar eases toward the curve the CLI draws too
+// (./progress-curve.js: linear to 90% at estimatedCompletionAt, then slowly toward 99%), never
+// backwards, and to 100% only when COMPLETED.
 
 const anim = {
+  curve: new ProgressCurve(),
   shown: 0,
-  base: 0,
-  baseAt: 0,
-  eta: null,
-  expectedMs: 30_000,
-  status: null,
   frame: 0,
   lastFrameAt: 0,
   lastEtaText: '',
 };
 
-function targetProgress(now) {
-  if (anim.status === 'COMPLETED') return 1;
-  if (anim.status === null || TERMINAL.has(anim.status)) return anim.shown;
-  if (anim.eta === null) return anim.base;
-  // From the last reported value, in a straight line to 90% at the estimated completion time
-  // (the gateway's own progress follows the same line).
-  const from = Math.max(anim.base, ON_SCHEDULE);
-  if (now < anim.eta) {
-    const f = Math.min(1, Math.max(0, (now - anim.baseAt) / Math.max(1, anim.eta - anim.baseAt)));
-    return anim.base + (from - anim.base) * f;
-  }
-  // Overdue: keep moving, slowly, toward the cap (a frozen bar looks broken).
-  const overdue = (now - anim.eta) / Math.max(1000, anim.expectedMs);
-  return from + (PENDING_CAP - from) * (1 - Math.exp(-2 * overdue));
-}
-
 function renderProgress(now) {
+  const { curve } = anim;
   const bar = $('progress');
   bar.value = anim.shown;
-  const pct = anim.status === 'COMPLETED' && anim.shown >= 1 ? 100 : Math.min(99, Math.floor(anim.shown * 100));
+  const pct = curve.status === 'COMPLETED' && anim.shown >= 1 ? 100 : Math.min(99, Math.floor(anim.shown * 100));
   $('progress-text').textContent = `${pct}%`;
   bar.textContent = `${pct}%`;
   let eta = '';
-  if (anim.status && !TERMINAL.has(anim.status) && anim.eta !== null) {
-    const left = Math.round((anim.eta - now) / 1000);
-    eta = left > 0 ? `About ${left} s left (expected at ${new Date(anim.eta).toLocaleTimeString()}).` : 'Taking a little longer than expected…';
+  const left = curve.secondsLeft(now);
+  if (left !== null) {
+    eta = left > 0 ? `About ${left} s left (expected at ${new Date(curve.eta).toLocaleTimeString()}).` : 'Taking a little longer than expected…';
   }
   if (eta !== anim.lastEtaText) {
     anim.lastEtaText = eta;
@@ -317,12 +287,13 @@ function tick(ts) {
   const now = Date.now();
   const dt = anim.lastFrameAt ? Math.min(250, ts - anim.lastFrameAt) : 16;
   anim.lastFrameAt = ts;
-  const target = targetProgress(now);
+  const target = anim.curve.target(now);
   // Ease toward the target (about 90% of the way in 0.5 s); never backwards.
   const next = anim.shown + (target - anim.shown) * (1 - Math.exp(-dt / 200));
   anim.shown = Math.min(1, Math.max(anim.shown, target >= 1 && 1 - next < 0.002 ? 1 : next));
   renderProgress(now);
-  const settled = anim.status === null || (TERMINAL.has(anim.status) && (anim.status !== 'COMPLETED' || anim.shown >= 1));
+  const { status } = anim.curve;
+  const settled = status === null || (TERMINAL.has(status) && (status !== 'COMPLETED' || anim.shown >= 1));
   if (!settled) anim.frame = requestAnimationFrame(tick);
 }
 
@@ -335,18 +306,13 @@ function animate() {
 
 function resetProgress() {
   if (anim.frame) cancelAnimationFrame(anim.frame);
-  Object.assign(anim, { shown: 0, base: 0, baseAt: 0, eta: null, status: null, frame: 0, lastEtaText: '' });
+  Object.assign(anim, { curve: new ProgressCurve(), shown: 0, frame: 0, lastEtaText: '' });
   $('eta').textContent = '';
   renderProgress(Date.now());
 }
 
 function feedProgress(gen) {
-  const now = Date.now();
-  anim.status = gen.status;
-  anim.base = Math.max(anim.base, gen.progress);
-  anim.baseAt = now;
-  anim.eta = gen.estimatedCompletionAt ? Date.parse(gen.estimatedCompletionAt) : null;
-  if (anim.eta !== null) anim.expectedMs = Math.max(1000, anim.eta - Date.parse(gen.createdAt));
+  anim.curve.feed(gen, Date.now());
   animate();
 }
 
@@ -480,7 +446,7 @@ function watch(gen) {
 
 async function open(id) {
   try {
-    const data = await gql(READ, { id });
+    const data = await gql(ReadGeneration, { id });
     if (!data.videoGeneration) {
       showFormError(`No generation with id ${id} on this gateway.`);
       return;
@@ -626,7 +592,7 @@ async function submit(event) {
   button.disabled = true;
   button.textContent = 'Starting…';
   try {
-    const data = await gql(GENERATE, { input });
+    const data = await gql(StartGeneration, { input });
     attemptKey = null;
     const { generation, userErrors } = data.generateVideo;
     if (userErrors.length > 0) {
@@ -671,7 +637,7 @@ function markRecent() {
 async function loadRecent() {
   let nodes;
   try {
-    nodes = (await gql(RECENT, {})).videoGenerations.nodes;
+    nodes = (await gql(GenerationHistory, { first: RECENT_COUNT })).videoGenerations.edges.map((e) => e.node);
   } catch (err) {
     if (err instanceof GatewayError && err.code === 'UNAUTHENTICATED') {
       $('recent-empty').textContent = 'Enter the gateway token to see your generations.';
