@@ -27,7 +27,11 @@ export interface PageRequest {
   statuses: GenerationStatus[] | null;
 }
 
-/** A position in the newest-first order: creation time, then id to break ties. */
+/**
+ * A position in a store's newest-first order: a creation time, and an id that places the
+ * position among the generations created at that time (each store orders ids in its own stable
+ * way; any id is a valid position).
+ */
 export interface PagePosition {
   createdAt: number;
   id: string;
@@ -74,7 +78,12 @@ export interface GenerationStore {
   listActive(): Promise<Generation[]>;
   /** Completed generations whose video has no archived copy yet (oldest first), to resume archiving. */
   listUnarchived(limit: number): Promise<Generation[]>;
-  /** A client's generations, newest first. */
+  /**
+   * A client's generations, newest first by `createdAt`. Generations created in the same
+   * millisecond come in an order of the store's choosing, the same on every call, and `after`
+   * continues exactly after the position it names in that order: paging from any cursor sees
+   * every generation once, none skipped, whatever is created or updated meanwhile.
+   */
   list(owner: string, page: PageRequest): Promise<Page>;
   /** How many of a client's generations are not terminal. */
   countActive(owner: string): Promise<number>;

@@ -17,7 +17,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { RedisStore } from '../../src/stores/redis/index.js';
 import { MemoryStore } from '../../src/stores/memory.js';
 import { openSqliteStore } from '../../src/stores/sqlite/index.js';
-import { comparePosition, type GenerationStore, type Page, type PageRequest } from '../../src/domain/ports.js';
+import type { GenerationStore, Page, PagePosition, PageRequest } from '../../src/domain/ports.js';
 import type { Generation, GenerationStatus } from '../../src/domain/generation.js';
 import { skipRedisTests, startRedis, type RedisServer } from '../utils/redis.js';
 import { generationFixture, T0 } from '../utils/generation-fixture.js';
@@ -103,8 +103,26 @@ function completed(id: string, createdAt: number, tookMs: number, over: Partial<
 
 const ids = (items: Generation[]) => items.map((g) => g.id);
 
-/** What any store must answer: newest first by (createdAt, id), like comparePosition. */
-const newestFirst = (gens: Generation[]) => [...gens].sort((a, b) => comparePosition(b, a)).map((g) => g.id);
+const position = (g: Generation): PagePosition => ({ createdAt: g.createdAt, id: g.id });
+
+/** An owner's whole listing in one page: the order every walk through the pages must follow. */
+async function listing(store: GenerationStore, owner: string, statuses: GenerationStatus[] | null = null): Promise<string[]> {
+  const page = await store.list(owner, { first: 10_000, after: null, statuses });
+  expect(page.hasNextPage).toBe(false);
+  return ids(page.items);
+}
+
+/**
+ * What the service needs of a store's order: each of `gens` exactly once, newest first by
+ * createdAt. Generations created in the same millisecond come in whatever stable order is
+ * natural to the store; the cursor tests below check that this order is stable.
+ */
+function expectNewestFirst(got: string[], gens: Generation[]): void {
+  const byId = new Map(gens.map((g) => [g.id, g]));
+  expect([...got].sort()).toEqual(gens.map((g) => g.id).sort());
+  const times = got.map((id) => byId.get(id)?.createdAt);
+  expect(times).toEqual([...times].sort((a, b) => (b ?? 0) - (a ?? 0)));
+}
 
 async function saveAll(store: GenerationStore, gens: Generation[]): Promise<void> {
   for (const g of gens) await store.save(g);
@@ -287,7 +305,7 @@ describe.each(harnesses)('GenerationStore contract: $name', ({ name, kind, open 
   });
 
   describe('list', () => {
-    // 23 generations, several sharing a createdAt so ties are broken by id, saved out of order.
+    // 23 generations, several sharing a createdAt, saved out of order.
     const many = Array.from({ length: 23 }, (_, i) =>
       gen(`gen-${String((i * 7) % 23).padStart(2, '0')}:v5/x`, {
         createdAt: T0 + Math.floor(((i * 7) % 23) / 3) * 1000,
@@ -297,10 +315,12 @@ describe.each(harnesses)('GenerationStore contract: $name', ({ name, kind, open 
 
     it('lists newest first, across pages, with no duplicates or gaps', async () => {
       await saveAll(store, many);
-      const expected = newestFirst(many);
+      const full = await listing(store, 'alice');
+      expectNewestFirst(full, many);
+      expect(await listing(store, 'alice')).toEqual(full);
       for (const first of [1, 4, 5, 23, 50]) {
         const { pages, all } = await walk(store, 'alice', { first, statuses: null });
-        expect(all).toEqual(expected);
+        expect(all).toEqual(full);
         expect(pages.at(-1)?.hasNextPage).toBe(false);
         for (const p of pages.slice(0, -1)) expect(p).toMatchObject({ hasNextPage: true, items: { length: first } });
       }
@@ -313,14 +333,30 @@ describe.each(harnesses)('GenerationStore contract: $name', ({ name, kind, open 
       for (const g of page.items) expect(g).toStrictEqual(byId.get(g.id));
     });
 
-    it('treats `after` as exclusive, even for a position no generation holds', async () => {
+    it("continues exactly after any generation's position", async () => {
       await saveAll(store, many);
-      const expected = newestFirst(many);
-      const pivot = many.find((g) => g.id === expected[5])!;
-      const page = await store.list('alice', { first: 100, after: { createdAt: pivot.createdAt, id: pivot.id }, statuses: null });
-      expect(ids(page.items)).toEqual(expected.slice(6));
-      const between = await store.list('alice', { first: 100, after: { createdAt: pivot.createdAt, id: `${pivot.id}~` }, statuses: null });
-      expect(ids(between.items)).toEqual(expected.slice(5));
+      const full = await listing(store, 'alice');
+      const byId = new Map(many.map((g) => [g.id, g]));
+      for (const [k, id] of full.entries()) {
+        const page = await store.list('alice', { first: 100, after: position(byId.get(id)!), statuses: null });
+        expect(ids(page.items)).toEqual(full.slice(k + 1));
+      }
+    });
+
+    it('treats a position no generation holds as a place in the order', async () => {
+      await saveAll(store, many);
+      const full = await listing(store, 'alice');
+      const byId = new Map(many.map((g) => [g.id, g]));
+      const pivot = byId.get(full[5]!)!;
+      for (const id of [`${pivot.id}~`, `${pivot.id.slice(0, -1)}`, '', '\u{10FFFF}']) {
+        const rest = ids((await store.list('alice', { first: 100, after: { createdAt: pivot.createdAt, id }, statuses: null })).items);
+        // A tail of the order: everything older than the position's time, nothing newer.
+        expect(rest).toEqual(full.slice(full.length - rest.length));
+        expect(rest).toEqual(expect.arrayContaining(many.filter((g) => g.createdAt < pivot.createdAt).map((g) => g.id)));
+        for (const got of rest) expect(byId.get(got)!.createdAt).toBeLessThanOrEqual(pivot.createdAt);
+      }
+      const newest = Math.max(...many.map((g) => g.createdAt));
+      expect(ids((await store.list('alice', { first: 100, after: { createdAt: newest + 1, id: '' }, statuses: null })).items)).toEqual(full);
       const oldest = await store.list('alice', { first: 100, after: { createdAt: 0, id: '' }, statuses: null });
       expect(oldest).toEqual({ items: [], hasNextPage: false });
     });
@@ -332,46 +368,57 @@ describe.each(harnesses)('GenerationStore contract: $name', ({ name, kind, open 
       expect(await store.list('nobody', { first: 3, after: null, statuses: null })).toEqual({ items: [], hasNextPage: false });
     });
 
-    it('keeps cursors stable when generations are created between page fetches', async () => {
+    it('keeps cursors stable when generations are created or updated between page fetches', async () => {
       await saveAll(store, many);
-      const expected = newestFirst(many);
+      const full = await listing(store, 'alice');
       let added = 0;
       const { all } = await walk(store, 'alice', { first: 4, statuses: null }, async (page) => {
         const last = page.items.at(-1)!;
-        // Newer than everything (the usual case), and one at the cursor's own time with a
-        // greater id: both sort before the cursor, so neither may show up on later pages.
-        await store.save(gen(`new-${added++}`, { createdAt: T0 + 1_000_000 + added }));
-        await store.save(gen(`${last.id}~tie-${added}`, { createdAt: last.createdAt }));
+        added++;
+        // Newer than everything (the usual case): it sorts before the cursor, so it may not
+        // show up on later pages.
+        await store.save(gen(`new-${added}`, { createdAt: T0 + 1_000_000 + added }));
+        // Two at the cursor's own time: the store's tie order may put them on either side.
+        await store.save(gen(`tie:${added}:~`, { createdAt: last.createdAt }));
+        await store.save(gen(`tie:${added}:!`, { createdAt: last.createdAt }));
+        // A generation not listed yet changes status: it keeps its place.
+        const next = full[full.indexOf(last.id) + 1];
+        if (next) await store.save({ ...many.find((g) => g.id === next)!, status: 'FAILED', updatedAt: T0 + 2_000_000 + added });
       });
-      expect(all).toEqual(expected);
+      expect(all.filter((id) => !id.startsWith('tie:'))).toEqual(full);
       expect(new Set(all).size).toBe(all.length);
     });
 
     it('shows a generation created behind the cursor on a later page', async () => {
       await saveAll(store, many);
+      const full = await listing(store, 'alice');
       const { all } = await walk(store, 'alice', { first: 4, statuses: null }, async (_page, n) => {
         if (n === 0) await store.save(gen('late-but-old', { createdAt: 1 }));
       });
-      expect(all).toEqual([...newestFirst(many), 'late-but-old']);
+      expect(all).toEqual([...full, 'late-but-old']);
     });
 
-    it('filters by status, across pages', async () => {
+    it('filters by status, across pages, keeping the order', async () => {
       await saveAll(store, many);
+      const full = await listing(store, 'alice');
+      const statusOf = new Map(many.map((g) => [g.id, g.status]));
       const want: GenerationStatus[] = ['COMPLETED', 'FAILED'];
-      const expected = newestFirst(many.filter((g) => want.includes(g.status)));
+      const expected = full.filter((id) => want.includes(statusOf.get(id)!));
       expect(expected.length).toBeGreaterThan(5);
       const { all } = await walk(store, 'alice', { first: 2, statuses: want });
       expect(all).toEqual(expected);
       const dup = await walk(store, 'alice', { first: 3, statuses: ['FAILED', 'COMPLETED', 'FAILED'] });
       expect(dup.all).toEqual(expected);
       const one = await walk(store, 'alice', { first: 100, statuses: ['TIMED_OUT'] });
-      expect(one.all).toEqual(newestFirst(many.filter((g) => g.status === 'TIMED_OUT')));
+      expect(one.all).toEqual(full.filter((id) => statusOf.get(id) === 'TIMED_OUT'));
     });
 
     it('treats null and empty statuses as "all"', async () => {
       await saveAll(store, many);
-      expect((await walk(store, 'alice', { first: 7, statuses: [] })).all).toEqual(newestFirst(many));
-      expect((await walk(store, 'alice', { first: 7, statuses: null })).all).toEqual(newestFirst(many));
+      const full = await listing(store, 'alice');
+      expectNewestFirst(full, many);
+      expect((await walk(store, 'alice', { first: 7, statuses: [] })).all).toEqual(full);
+      expect((await walk(store, 'alice', { first: 7, statuses: null })).all).toEqual(full);
     });
 
     it('isolates owners', async () => {
@@ -387,16 +434,19 @@ describe.each(harnesses)('GenerationStore contract: $name', ({ name, kind, open 
       expect((await walk(store, 'ALICE', { first: 1, statuses: null })).all).toEqual([]);
     });
 
-    it('breaks createdAt ties by JavaScript string order, beyond ASCII too', async () => {
-      // U+FF01 sorts after the emoji's surrogates in UTF-8 byte order but before them in
-      // UTF-16 code-unit order (which JavaScript's < and comparePosition use).
+    it('pages through createdAt ties with ids beyond ASCII, with stable cursors', async () => {
+      // UTF-8 byte order and UTF-16 code-unit order disagree on U+FF01 and the emoji: a store
+      // may break ties by either, as long as its cursors follow the order it lists in.
       const tied = ['a', 'B', 'b:1/2', '\uFF01', '\u{1F600}', 'é', 'e\u0301', '', 'a/b', 'a:b'].map((id) => gen(id));
       await saveAll(store, tied);
-      const expected = newestFirst(tied);
-      // Newest first means descending: U+FF01 comes before the emoji here, not after.
-      expect(expected.indexOf('\uFF01')).toBeLessThan(expected.indexOf('\u{1F600}'));
-      expect((await walk(store, 'alice', { first: 3, statuses: null })).all).toEqual(expected);
-      expect((await walk(store, 'alice', { first: 1, statuses: null })).all).toEqual(expected);
+      const full = await listing(store, 'alice');
+      expectNewestFirst(full, tied);
+      expect((await walk(store, 'alice', { first: 3, statuses: null })).all).toEqual(full);
+      expect((await walk(store, 'alice', { first: 1, statuses: null })).all).toEqual(full);
+      for (const [k, id] of full.entries()) {
+        const page = await store.list('alice', { first: 100, after: { createdAt: T0, id }, statuses: null });
+        expect(ids(page.items)).toEqual(full.slice(k + 1));
+      }
     });
   });
 
