@@ -2,7 +2,6 @@
  * Wires the gateway together: store, upstream client (or the built-in simulator), watch hub,
  * service, schema and transports. Everything long-lived is disposed in order by stop().
  */
-import type http from 'node:http';
 import type { Logger } from 'pino';
 import { Archiver } from './archive/archiver.js';
 import type { Config } from './config.js';
@@ -18,7 +17,11 @@ import { buildSchema } from './schema/index.js';
 import { createAuthenticator } from './server/auth.js';
 import { createGatewayServer, type GatewayServer } from './server/index.js';
 import { createDemoRoute } from './server/routes/demo.js';
-import { createVideoRoute } from './server/videos.js';
+import { createHealthRoute } from './server/routes/health.js';
+import { createMetricsRoute } from './server/routes/metrics.js';
+import { createReadiness, createReadyRoute } from './server/routes/ready.js';
+import type { RouteTable } from './server/routes/route.js';
+import { createVideoRoute } from './server/routes/videos.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/index.js';
 import { createUpstreamClient, type UpstreamClientOptions } from './provider/client.js';
 import { createHttpFetch } from './provider/http-fetch.js';
@@ -197,51 +200,21 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   }
 
   let shuttingDown = false;
-  const readinessChecks: Array<() => Promise<string | null>> = [];
-  if (cluster) readinessChecks.push(async () => cluster.problem());
-  const readiness = async (): Promise<Readiness> => {
-    const problems: string[] = [];
-    if (shuttingDown) problems.push('shutting down');
-    if (!(await store.healthy().catch(() => false))) problems.push(`store (${store.kind}) unavailable`);
-    for (const check of readinessChecks) {
-      const p = await check().catch((e: unknown) => String(e));
-      if (p) problems.push(p);
-    }
-    return { ready: problems.length === 0, problems };
-  };
+  const readiness = createReadiness({
+    store,
+    shuttingDown: () => shuttingDown,
+    checks: cluster ? [async () => cluster.problem()] : [],
+  });
   let url = '';
   const publicUrl = (): string => config.publicUrl ?? url;
-  const videoRoute = createVideoRoute(config.archiveDir);
-  const metricsAuth = createAuthenticator(config.metricsToken ? [{ client: 'metrics', token: config.metricsToken }] : null);
-  const demoRoute = createDemoRoute();
-  const routes = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (await videoRoute(req, res, path)) return true;
-    if (await demoRoute(req, res, path)) return true;
-    if (path === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ status: 'ok', ...(cluster ? { instance: cluster.instanceId } : {}) }));
-      return true;
-    }
-    if (path === '/metrics' && config.metrics) {
-      if (config.metricsToken !== null && !metricsAuth(req.headers.authorization)) {
-        res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' });
-        res.end('metrics need Authorization: Bearer <METRICS_TOKEN>\n');
-        return true;
-      }
-      const body = await metrics.registry.metrics();
-      res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
-      res.end(body);
-      return true;
-    }
-    if (path === '/ready') {
-      const r = await readiness();
-      res.writeHead(r.ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ status: r.ready ? 'ready' : 'unavailable', problems: r.problems }));
-      return true;
-    }
-    return false;
-  };
+  // Tried in this order before /graphql.
+  const routes: RouteTable = [
+    createVideoRoute(config.archiveDir),
+    createDemoRoute(),
+    createHealthRoute(cluster ? { instance: cluster.instanceId } : {}),
+    ...(config.metrics ? [createMetricsRoute({ registry: metrics.registry, token: config.metricsToken })] : []),
+    createReadyRoute(readiness),
+  ];
 
   const server = createGatewayServer({
     schema: buildSchema(),

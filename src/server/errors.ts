@@ -49,6 +49,27 @@ export function toContractCode<T extends { extensions?: Record<string, unknown> 
   return { ...error, extensions: { ...error.extensions, code: 'BAD_USER_INPUT', reason: code } };
 }
 
+/**
+ * A parse or validation error met outside yoga's HTTP path (graphql-ws operations), given the
+ * code yoga would have given it over HTTP, then mapped to the contract's.
+ */
+export function asCallerFault(e: GraphQLError, reason: string): GraphQLError {
+  if (e.extensions.code) return toContractCode(e);
+  return new GraphQLError(e.message, {
+    nodes: e.nodes,
+    source: e.source,
+    positions: e.positions,
+    extensions: { ...e.extensions, code: 'BAD_USER_INPUT', reason },
+  });
+}
+
+/** `extensions.http` tells yoga the HTTP status; it means nothing on a socket. */
+export function withoutHttpStatus(e: GraphQLError): GraphQLError {
+  if (!e.extensions.http) return e;
+  const { http: _http, ...extensions } = e.extensions;
+  return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, extensions });
+}
+
 export function createMaskError(logger: Logger): (error: unknown, message: string) => Error {
   return (error, message) => {
     const original = error instanceof GraphQLError ? error.originalError : error;

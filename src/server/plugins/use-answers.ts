@@ -11,14 +11,20 @@
  */
 import { Kind, getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayContext } from '../schema/builder.js';
+import type { GatewayContext } from '../../schema/builder.js';
 
 interface Kept {
   result: ExecutionResult;
   reads: { id: string; gen: unknown }[];
 }
 
-export function finishedAnswersPlugin(capacity = 10_000): Plugin {
+export interface FinishedAnswersOptions {
+  /** Answers kept per document; the least recently used goes first. @default 10_000 */
+  capacity?: number;
+}
+
+export function useFinishedAnswers(options: FinishedAnswersOptions = {}): Plugin {
+  const capacity = options.capacity ?? 10_000;
   const byDocument = new WeakMap<object, Map<string, Kept>>();
   return {
     async onExecute({ args, setResultAndStopExecution }) {

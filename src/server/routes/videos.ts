@@ -7,12 +7,14 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type http from 'node:http';
 import path from 'node:path';
-import { parseRange } from '../lib/http-range.js';
+import { parseRange } from '../../lib/http-range.js';
+import type { Route } from './route.js';
 
 const NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.mp4$/;
 export const VIDEO_ROUTE = '/videos/';
 
-export function createVideoRoute(dir: string) {
+/** Serves `/videos/<name>.mp4` from `dir`, the archive directory (ARCHIVE_DIR). */
+export function createVideoRoute(dir: string): Route {
   return async (req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<boolean> => {
     if (!pathname.startsWith(VIDEO_ROUTE)) return false;
     const name = pathname.slice(VIDEO_ROUTE.length);

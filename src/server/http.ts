@@ -1,0 +1,132 @@
+/**
+ * What happens to an HTTP request before yoga sees it: a request id, one log line when the
+ * response has finished, body limits checked before any byte is read, then the routes beside
+ * `/graphql` (health, metrics, videos, the demo page) and finally GraphQL. Also tracks open
+ * responses and sockets, so the server can drain and then close them.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { serveRoutes, type RouteTable } from './routes/route.js';
+
+/** What the pipeline learns about a request, for its log line. */
+export interface RequestNotes {
+  requestId: string;
+  /** The authenticated client, noted by the GraphQL context factory. */
+  client?: string;
+  /** The operation's name, noted by the operation-notes plugin. */
+  operation?: string;
+}
+
+/** Hands a request to GraphQL (yoga), with the notes its log line will report. */
+export type GraphQLHandler = (req: http.IncomingMessage, res: http.ServerResponse, notes: RequestNotes) => Promise<unknown>;
+
+export interface HttpServerOptions {
+  logger: Logger;
+  /** Largest request body; larger ones, and bodies without a Content-Length, are refused. */
+  maxBodyBytes: number;
+  /** Routes tried before GraphQL. @default [] */
+  routes?: RouteTable;
+  /** Whatever no route answered. */
+  graphql: GraphQLHandler;
+  /** Called once per finished request (metrics). @default undefined */
+  onHttpRequest?: (info: { method: string; status: number }) => void;
+}
+
+export interface GatewayHttpServer {
+  readonly server: http.Server;
+  /** Responses not yet finished (SSE streams included). */
+  readonly activeResponses: number;
+  /** Destroys every socket still open, upgraded WebSockets included. */
+  destroyConnections(): void;
+}
+
+/** A caller's X-Request-Id when it is a sane token, a fresh UUID otherwise. */
+export function requestIdFrom(header: unknown): string {
+  return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : randomUUID();
+}
+
+function sendError(res: http.ServerResponse, status: number, message: string, code: string, headers: http.OutgoingHttpHeaders = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+export function createHttpServer(opts: HttpServerOptions): GatewayHttpServer {
+  const { logger, maxBodyBytes } = opts;
+  const routes = opts.routes ?? [];
+  const sockets = new Set<Socket>();
+  let activeResponses = 0;
+
+  const server = http.createServer((req, res) => {
+    activeResponses++;
+    res.once('close', () => activeResponses--);
+    const started = performance.now();
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    const notes: RequestNotes = { requestId };
+    res.setHeader('x-request-id', requestId);
+    res.on('close', () => {
+      // A response that never started was abandoned by the client (nginx's 499).
+      const status = res.headersSent ? res.statusCode : 499;
+      opts.onHttpRequest?.({ method: req.method ?? 'GET', status });
+      logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: (req.url ?? '/').split('?')[0],
+          status,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          client: notes.client,
+          operation: notes.operation,
+        },
+        'request',
+      );
+    });
+    if (req.method === 'POST' || req.method === 'PUT') {
+      // Refuse oversized bodies before reading them; a body without a length is refused too,
+      // so nothing unbounded is ever buffered.
+      const declared = Number(req.headers['content-length'] ?? NaN);
+      const tooBig = Number.isFinite(declared) && declared > maxBodyBytes;
+      if (tooBig || !Number.isFinite(declared)) {
+        sendError(
+          res,
+          tooBig ? 413 : 411,
+          tooBig ? `Request body is larger than ${maxBodyBytes} bytes` : 'Request body needs a Content-Length',
+          'BAD_USER_INPUT',
+          { connection: 'close' },
+        );
+        req.resume();
+        return;
+      }
+    }
+    void (async () => {
+      try {
+        if (await serveRoutes(routes, req, res)) return;
+        await opts.graphql(req, res, notes);
+      } catch (err) {
+        logger.error({ err }, 'request failed');
+        if (!res.headersSent) sendError(res, 500, 'Unexpected error.', 'INTERNAL_SERVER_ERROR');
+        else res.destroy();
+      }
+    })();
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  return {
+    server,
+    get activeResponses() {
+      return activeResponses;
+    },
+    destroyConnections() {
+      for (const s of sockets) s.destroy();
+      server.closeAllConnections();
+    },
+  };
+}

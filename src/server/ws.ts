@@ -1,0 +1,215 @@
+/**
+ * GraphQL over WebSocket (graphql-transport-ws) on the HTTP server's `/graphql` path.
+ *
+ * A thin adapter between `ws` and graphql-ws's transport-free server (`makeServer`), in place of
+ * graphql-ws's bundled `use/ws`: the same protocol handling, but socket faults (an oversized
+ * frame, a reset) are logged as one structured line instead of a stack trace on stderr, and the
+ * keep-alive is ours to tune.
+ *
+ * Every operation runs through yoga's envelop pipeline (`getEnveloped` in `onSubscribe`), so
+ * context, limits and error masking are the same as over HTTP. What yoga does at the HTTP level
+ * is done here instead: the client authenticates in `onConnect`, and the number of operations
+ * open on one socket is capped. Nothing here throws at graphql-ws: a
+ * refused operation gets `GraphQLError[]`, which leaves the socket and its other operations open.
+ */
+import type http from 'node:http';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { CloseCode, makeServer, type Disposable, type ServerOptions } from 'graphql-ws';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Limits } from '../config.js';
+import type { Authenticator } from './auth.js';
+import { asCallerFault, gatewayError, withoutHttpStatus } from './errors.js';
+import type { GatewayYoga } from './yoga.js';
+
+/** What each connection carries between graphql-ws's callbacks (`ctx.extra`). */
+export interface WsExtra {
+  readonly socket: WebSocket;
+  readonly request: http.IncomingMessage;
+}
+
+/** Serves graphql-ws's `makeServer` on a `ws` server, as graphql-ws's `use/ws` does. */
+export function useWebSocketServer<P extends Record<string, unknown>>(
+  options: ServerOptions<P, WsExtra>,
+  wss: WebSocketServer,
+  logger: Logger,
+  /** Ping interval; a peer that does not answer within it is dropped. @default 12_000 // 12 s */
+  keepAliveMs = 12_000,
+): Disposable {
+  const server = makeServer<P, WsExtra>(options);
+
+  wss.on('connection', (socket, request) => {
+    socket.once('error', (err: Error & { code?: string }) => {
+      logger.warn({ err: err.message, code: err.code }, 'websocket fault; closing that socket');
+      // ws has already closed for protocol violations (1009 too big, 1002 bad frame).
+      if (socket.readyState === socket.OPEN) socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+
+    let pongWait: NodeJS.Timeout | null = null;
+    const ping = setInterval(() => {
+      if (socket.readyState !== socket.OPEN) return;
+      pongWait = setTimeout(() => socket.terminate(), keepAliveMs);
+      socket.once('pong', () => {
+        if (pongWait) clearTimeout(pongWait);
+        pongWait = null;
+      });
+      socket.ping();
+    }, keepAliveMs);
+    ping.unref();
+
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(data, (err) => (err ? reject(err) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (cb) =>
+          socket.on('message', (data) => {
+            cb(String(data)).catch((err: unknown) => {
+              logger.error({ err }, 'websocket message handling failed');
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            });
+          }),
+      },
+      { socket, request },
+    );
+
+    socket.once('close', (code, reason) => {
+      if (pongWait) clearTimeout(pongWait);
+      clearInterval(ping);
+      void closed(code, String(reason));
+    });
+  });
+
+  return {
+    async dispose() {
+      for (const client of wss.clients) client.close(1001, 'Going away');
+      wss.removeAllListeners('connection');
+    },
+  };
+}
+
+/** Arguments yoga's pipeline prepared; graphql-ws hands them back to `execute`/`subscribe`. */
+type EnvelopedArgs = ExecutionArgs & {
+  rootValue: { execute: (a: ExecutionArgs) => unknown; subscribe: (a: ExecutionArgs) => unknown };
+};
+
+export interface GraphQLWsOptions {
+  /** The HTTP server whose upgrade requests on `path` become GraphQL connections. */
+  httpServer: http.Server;
+  /** @default '/graphql' */
+  path?: string;
+  yoga: GatewayYoga;
+  authenticate: Authenticator;
+  logger: Logger;
+  limits: Pick<Limits, 'maxWsPayloadBytes' | 'connectionInitTimeoutMs' | 'maxSubscriptionsPerConnection'>;
+  /** Ping interval; a peer that does not answer within it is dropped. @default 12_000 // 12 s */
+  keepAliveMs?: number;
+}
+
+export interface GraphQLWsServer {
+  /** Open WebSocket connections. */
+  readonly connections: number;
+  /** Closes every connection with 1001 (going away) and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+export function serveGraphQLWs(opts: GraphQLWsOptions): GraphQLWsServer {
+  const { yoga, logger, limits } = opts;
+  const wss = new WebSocketServer({
+    server: opts.httpServer,
+    path: opts.path ?? '/graphql',
+    maxPayload: limits.maxWsPayloadBytes,
+  });
+  const openOnSocket = new WeakMap<object, Set<string>>();
+
+  const disposable = useWebSocketServer<Record<string, unknown>>(
+    {
+      connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
+      execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
+      subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
+      onConnect: (ctx) => {
+        // Browsers cannot set headers on a WebSocket: the token travels in connectionParams.
+        // Returning false closes with 4403 Forbidden; throwing would close without a reason.
+        if (opts.authenticate(ctx.connectionParams?.authorization as string | undefined) === null) return false;
+        return true;
+      },
+      onOperation: (ctx, _id, payload) => {
+        const client = opts.authenticate(ctx.connectionParams?.authorization as string | undefined);
+        logger.info({ transport: 'ws', operation: payload.operationName ?? null, client }, 'websocket operation');
+      },
+      onComplete: (ctx, id) => {
+        openOnSocket.get(ctx.extra.socket)?.delete(id);
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        let open = openOnSocket.get(ctx.extra.socket);
+        if (!open) openOnSocket.set(ctx.extra.socket, (open = new Set()));
+        if (open.size >= limits.maxSubscriptionsPerConnection) {
+          return [
+            gatewayError(
+              'RATE_LIMITED',
+              `At most ${limits.maxSubscriptionsPerConnection} operations may be open on one WebSocket connection`,
+            ),
+          ];
+        }
+        // Reserved before any await, so messages arriving together cannot all pass the check.
+        open.add(id);
+        const refuse = (errors: readonly GraphQLError[]): readonly GraphQLError[] => {
+          open.delete(id);
+          return errors.map(withoutHttpStatus);
+        };
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+          connectionParams: ctx.connectionParams ?? {},
+        });
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return refuse([
+            err instanceof GraphQLError
+              ? asCallerFault(err, 'GRAPHQL_PARSE_FAILED')
+              : gatewayError('BAD_USER_INPUT', err instanceof Error ? err.message : 'Syntax error'),
+          ]);
+        }
+        const errors: readonly GraphQLError[] = validate(schema, document);
+        if (errors.length > 0) return refuse(errors.map((e) => asCallerFault(e, 'GRAPHQL_VALIDATION_FAILED')));
+        let contextValue;
+        try {
+          contextValue = await contextFactory();
+        } catch (err) {
+          return refuse([err instanceof GraphQLError ? err : gatewayError('INTERNAL_SERVER_ERROR', 'Unexpected error.')]);
+        }
+        const args: EnvelopedArgs = {
+          schema,
+          operationName: payload.operationName ?? null,
+          document,
+          variableValues: payload.variables ?? null,
+          contextValue,
+          rootValue: { execute, subscribe },
+        };
+        return args;
+      },
+    },
+    wss,
+    logger,
+    opts.keepAliveMs,
+  );
+
+  return {
+    get connections() {
+      return wss.clients.size;
+    },
+    async close() {
+      for (const ws of wss.clients) ws.close(1001, 'Server shutting down');
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
