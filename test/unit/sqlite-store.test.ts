@@ -17,6 +17,8 @@ import {
   StoreOpenError,
   type StoreOpenFailure,
 } from '../../src/stores/sqlite/index.js';
+import { MIGRATIONS } from '../../src/stores/sqlite/migrations.js';
+import type { Generation } from '../../src/domain/generation.js';
 import { generationFixture, T0 } from '../utils/generation-fixture.js';
 
 
@@ -44,6 +46,36 @@ async function openError(open: () => Promise<unknown>, reason: StoreOpenFailure)
 /** A second, raw connection to look at what the store wrote. */
 function raw(file: string): Database.Database {
   return new Database(file);
+}
+
+/** A database as a release with schema version 1 left it, holding `gens` (saved in this order). */
+function writeVersion1(file: string, gens: Generation[]): void {
+  const db = raw(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.exec(MIGRATIONS[0]!.up);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, ?, ?)').run(MIGRATIONS[0]!.name, T0);
+    db.pragma('user_version = 1');
+    const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+    const insert = db.prepare(
+      `INSERT INTO generations (id, sort_id, owner, status, provider_status, prompt, negative_prompt, aspect_ratio,
+         resolution, duration, style, seed, input_known, video, error, usage, expected_duration_ms, created_at,
+         updated_at, completed_at, idempotency_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const transition = db.prepare('INSERT INTO transitions (generation_id, idx, status, provider_status, at) VALUES (?, ?, ?, ?, ?)');
+    for (const g of gens) {
+      const { input } = g;
+      // Version 1's sort key: the id as UTF-16BE bytes.
+      insert.run(g.id, Buffer.from(g.id, 'utf16le').swap16(), g.owner, g.status, g.providerStatus, input.prompt,
+        input.negativePrompt, input.aspectRatio, input.resolution, input.duration, input.style, input.seed,
+        g.inputKnown ? 1 : 0, json(g.video), json(g.error), json(g.usage), g.expectedDurationMs, g.createdAt,
+        g.updatedAt, g.completedAt, g.idempotencyKey);
+      g.transitions.forEach((t, i) => transition.run(g.id, i, t.status, t.providerStatus, t.at));
+    }
+  } finally {
+    db.close();
+  }
 }
 
 describe('SqliteStore', () => {
@@ -111,6 +143,70 @@ describe('SqliteStore', () => {
         }
         const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).pluck().all();
         expect(tables).toEqual(expect.arrayContaining(['generations', 'idempotency_keys', 'schema_migrations', 'transitions']));
+        expect(db.pragma('foreign_key_check')).toEqual([]);
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      } finally {
+        db.close();
+      }
+    });
+  });
+
+  describe('upgrading', () => {
+    it('opens a version-1 database: drops its sort key, fills the predicate columns, keeps every generation', async () => {
+      const done = (id: string, over: Partial<Generation> = {}) =>
+        gen(id, {
+          status: 'COMPLETED',
+          providerStatus: 'completed',
+          video: { url: `https://cdn/${id}.mp4`, contentType: 'video/mp4', fileName: null, fileSize: 10 },
+          completedAt: T0 + 40_000,
+          updatedAt: T0 + 40_000,
+          ...over,
+        });
+      const gens = [
+        gen('queued', { createdAt: T0 + 2 }),
+        done('unarchived'),
+        gen('generating', { createdAt: T0 + 1, owner: 'bob', status: 'GENERATING' }),
+        done('archived', { video: { url: 'u', contentType: null, fileName: null, fileSize: null, archivedFile: 'a.mp4' } }),
+        done('adopted', { inputKnown: false }),
+        gen('failed', { status: 'FAILED', completedAt: T0 + 5 }),
+        gen('timed-out', { status: 'TIMED_OUT', completedAt: T0 + 6 }),
+        // Ties whose UTF-16 order differs from their UTF-8 order.
+        gen('\uFF01', { status: 'FAILED' }),
+        gen('\u{1F600}', { status: 'FAILED' }),
+      ];
+      const file = join(dir, 'cinegraph.db');
+      writeVersion1(file, gens);
+
+      store = await openSqliteStore(dir);
+      for (const g of gens) expect(await store.get(g.id)).toStrictEqual(g);
+      expect((await store.listActive()).map((g) => g.id)).toEqual(['queued', 'generating']);
+      expect([await store.countActive('alice'), await store.countActive('bob')]).toEqual([1, 1]);
+      expect((await store.listUnarchived(10)).map((g) => g.id)).toEqual(['unarchived', 'adopted']);
+      expect(await store.recentCompletions(10)).toEqual([
+        { resolution: '720p', duration: 5, tookMs: 40_000 },
+        { resolution: '720p', duration: 5, tookMs: 40_000 },
+      ]);
+      const full = (await store.list('alice', { first: 100, after: null, statuses: null })).items.map((g) => g.id);
+      // This store breaks createdAt ties by the id's UTF-8 bytes, newest first: descending.
+      expect(full).toEqual(['queued', '\u{1F600}', '\uFF01', 'unarchived', 'timed-out', 'failed', 'archived', 'adopted']);
+      // Pages after the upgrade follow the one-page order.
+      const second = await store.list('alice', { first: 100, after: { createdAt: T0, id: full[3]! }, statuses: null });
+      expect(second.items.map((g) => g.id)).toEqual(full.slice(4));
+
+      // New saves write the new columns.
+      await store.save(done('queued', { createdAt: T0 + 2 }));
+      expect((await store.listActive()).map((g) => g.id)).toEqual(['generating']);
+      expect((await store.listUnarchived(10)).map((g) => g.id)).toEqual(['queued', 'unarchived', 'adopted']);
+      await store.close();
+      store = null;
+
+      const db = raw(file);
+      try {
+        expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+        expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2]);
+        const columns = (db.pragma('table_info(generations)') as { name: string }[]).map((c) => c.name);
+        expect(columns).not.toContain('sort_id');
+        expect(columns).toEqual(expect.arrayContaining(['active', 'needs_archiving', 'completion_sample']));
         expect(db.pragma('foreign_key_check')).toEqual([]);
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       } finally {

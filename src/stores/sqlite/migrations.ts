@@ -7,13 +7,6 @@ import { describeCause, StoreOpenError } from './errors.js';
 /** "CGR1" in ASCII: marks the file as Cinegraph's (PRAGMA application_id), set by migration 1. */
 export const APPLICATION_ID = 0x43475231;
 
-/**
- * Terminal statuses as SQL. The partial index `generations_active` (migration 1) is written with
- * this exact list, and SQLite only uses a partial index when the query repeats its WHERE term,
- * so queries use this constant. Adding a terminal status to types.ts needs a new migration.
- */
-export const TERMINAL_SQL = `('COMPLETED', 'FAILED', 'TIMED_OUT')`;
-
 interface Migration {
   version: number;
   name: string;
@@ -26,7 +19,7 @@ interface Migration {
  * transaction that also records it in `schema_migrations` and sets `PRAGMA user_version`, so a
  * crash mid-migration leaves the previous version intact.
  */
-const MIGRATIONS: readonly Migration[] = [
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'initial schema',
@@ -73,7 +66,7 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX generations_by_owner ON generations (owner, created_at DESC, sort_id DESC);
       -- listActive() and countActive(owner): only the few non-terminal rows are indexed.
       CREATE INDEX generations_active ON generations (owner)
-        WHERE status NOT IN ${TERMINAL_SQL};
+        WHERE status NOT IN ('COMPLETED', 'FAILED', 'TIMED_OUT');
       -- recentCompletions(): the newest completions, in the exact order of the query.
       CREATE INDEX generations_completed ON generations (completed_at DESC, seq DESC)
         WHERE status = 'COMPLETED' AND completed_at IS NOT NULL AND input_known = 1;
@@ -99,6 +92,38 @@ const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (owner, key)
       );
       CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+    `,
+  },
+  {
+    version: 2,
+    name: 'ties by id text order; predicate columns',
+    up: `
+      -- list() breaks created_at ties by the id itself (TEXT, BINARY collation: UTF-8 byte
+      -- order), which the cursor's id is compared with: the UTF-16BE sort key goes.
+      DROP INDEX generations_by_owner;
+      ALTER TABLE generations DROP COLUMN sort_id;
+      CREATE INDEX generations_by_owner ON generations (owner, created_at DESC, id DESC);
+
+      -- The answers of the domain predicates (src/domain/predicates.ts), written at every save,
+      -- so queries never restate them: isActive, needsArchiving, isCompletionSample.
+      ALTER TABLE generations ADD COLUMN active            INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1));
+      ALTER TABLE generations ADD COLUMN needs_archiving   INTEGER NOT NULL DEFAULT 0 CHECK (needs_archiving IN (0, 1));
+      ALTER TABLE generations ADD COLUMN completion_sample INTEGER NOT NULL DEFAULT 0 CHECK (completion_sample IN (0, 1));
+      -- Rows saved before this version: the predicates as they read at this version.
+      UPDATE generations SET
+        active = status NOT IN ('COMPLETED', 'FAILED', 'TIMED_OUT'),
+        needs_archiving = status = 'COMPLETED' AND video IS NOT NULL
+          AND IFNULL(json_extract(video, '$.archivedFile'), '') = '',
+        completion_sample = status = 'COMPLETED' AND completed_at IS NOT NULL AND input_known = 1;
+
+      -- listActive() and countActive(owner): only the few active rows are indexed.
+      DROP INDEX generations_active;
+      CREATE INDEX generations_active ON generations (owner) WHERE active = 1;
+      -- listUnarchived(): rows waiting for their archive copy, in first-save order.
+      CREATE INDEX generations_unarchived ON generations (seq) WHERE needs_archiving = 1;
+      -- recentCompletions(): the newest completions, in the exact order of the query.
+      DROP INDEX generations_completed;
+      CREATE INDEX generations_completed ON generations (completed_at DESC, seq DESC) WHERE completion_sample = 1;
     `,
   },
 ];

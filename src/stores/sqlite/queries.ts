@@ -2,7 +2,6 @@
  * The SQLite store's statements, prepared once per connection.
  */
 import type Database from 'better-sqlite3';
-import { TERMINAL_SQL } from './migrations.js';
 import {
   GENERATION_COLUMNS,
   KEY_COLUMNS,
@@ -30,10 +29,10 @@ export function prepareStatements(db: Database.Database) {
        WHERE generation_id IN (SELECT value FROM json_each(?)) ORDER BY generation_id, idx`,
     ),
     upsertGeneration: db.prepare<GenerationParams>(
-      `INSERT INTO generations (${GENERATION_COLUMNS}, sort_id)
+      `INSERT INTO generations (${GENERATION_COLUMNS}, active, needs_archiving, completion_sample)
        VALUES (@id, @owner, @status, @provider_status, @prompt, @negative_prompt, @aspect_ratio, @resolution,
          @duration, @style, @seed, @input_known, @video, @error, @usage, @expected_duration_ms, @created_at,
-         @updated_at, @completed_at, @idempotency_key, @sort_id)
+         @updated_at, @completed_at, @idempotency_key, @active, @needs_archiving, @completion_sample)
        ON CONFLICT (id) DO UPDATE SET
          owner = excluded.owner, status = excluded.status, provider_status = excluded.provider_status,
          prompt = excluded.prompt, negative_prompt = excluded.negative_prompt,
@@ -42,7 +41,8 @@ export function prepareStatements(db: Database.Database) {
          video = excluded.video, error = excluded.error, usage = excluded.usage,
          expected_duration_ms = excluded.expected_duration_ms, created_at = excluded.created_at,
          updated_at = excluded.updated_at, completed_at = excluded.completed_at,
-         idempotency_key = excluded.idempotency_key`,
+         idempotency_key = excluded.idempotency_key, active = excluded.active,
+         needs_archiving = excluded.needs_archiving, completion_sample = excluded.completion_sample`,
     ),
     trimTransitions: db.prepare<[string, number]>('DELETE FROM transitions WHERE generation_id = ? AND idx >= ?'),
     /** Transitions are append-only in practice: unchanged rows are left alone. */
@@ -53,23 +53,20 @@ export function prepareStatements(db: Database.Database) {
        WHERE status <> excluded.status OR provider_status <> excluded.provider_status OR at <> excluded.at`,
     ),
     // INDEXED BY: without statistics (a fresh file) the planner would scan the whole table;
-    // the active set is small however many generations are kept.
+    // the active and unarchived sets are small however many generations are kept. The partial
+    // indexes' WHERE terms are repeated exactly, as SQLite needs to use them.
     listActive: db.prepare<[], GenerationRow>(
       `SELECT ${GENERATION_COLUMNS} FROM generations INDEXED BY generations_active
-       WHERE status NOT IN ${TERMINAL_SQL} ORDER BY seq`,
+       WHERE active = 1 ORDER BY seq`,
     ),
     listUnarchived: db.prepare<[number], GenerationRow>(
-      `SELECT ${GENERATION_COLUMNS} FROM generations
-       WHERE status = 'COMPLETED' AND video IS NOT NULL AND json_extract(video, '$.archivedFile') IS NULL
-       ORDER BY seq LIMIT ?`,
+      `SELECT ${GENERATION_COLUMNS} FROM generations INDEXED BY generations_unarchived
+       WHERE needs_archiving = 1 ORDER BY seq LIMIT ?`,
     ),
-    countActive: db
-      .prepare<[string], number>(`SELECT count(*) FROM generations WHERE owner = ? AND status NOT IN ${TERMINAL_SQL}`)
-      .pluck(),
+    countActive: db.prepare<[string], number>('SELECT count(*) FROM generations WHERE owner = ? AND active = 1').pluck(),
     recentCompletions: db.prepare<[number], CompletionRow>(
       `SELECT resolution, duration, created_at, completed_at FROM generations
-       WHERE status = 'COMPLETED' AND completed_at IS NOT NULL AND input_known = 1
-       ORDER BY completed_at DESC, seq DESC LIMIT ?`,
+       WHERE completion_sample = 1 ORDER BY completed_at DESC, seq DESC LIMIT ?`,
     ),
     pruneKeys: db.prepare<[number]>(
       `DELETE FROM idempotency_keys WHERE rowid IN
@@ -100,15 +97,17 @@ export type Statements = ReturnType<typeof prepareStatements>;
 
 /**
  * The list() statement for one shape: with or without a cursor, and `statusCount` statuses.
- * Parameters: owner, then the cursor's created_at and sort key, then the statuses, then LIMIT.
+ * Parameters: owner, then the cursor's created_at and id, then the statuses, then LIMIT.
+ * Ties at equal created_at are ordered by the id's text (UTF-8 bytes), the order the cursor's
+ * id is compared in, so a cursor continues exactly where its page ended.
  */
 export function prepareListStatement(db: Database.Database, withCursor: boolean, statusCount: number): Stmt<unknown[], GenerationRow> {
   const where = ['owner = ?'];
-  // Row-value comparison: an index range on (created_at, sort_id), exclusive of the cursor.
-  if (withCursor) where.push('(created_at, sort_id) < (?, ?)');
+  // Row-value comparison: an index range on (created_at, id), exclusive of the cursor.
+  if (withCursor) where.push('(created_at, id) < (?, ?)');
   if (statusCount > 0) where.push(`status IN (${Array.from({ length: statusCount }, () => '?').join(', ')})`);
   return db.prepare<unknown[], GenerationRow>(
     `SELECT ${GENERATION_COLUMNS} FROM generations WHERE ${where.join(' AND ')}
-     ORDER BY created_at DESC, sort_id DESC LIMIT ?`,
+     ORDER BY created_at DESC, id DESC LIMIT ?`,
   );
 }

@@ -14,6 +14,7 @@ import type {
   Usage,
   VideoFile,
 } from '../../domain/generation.js';
+import { isActive, isCompletionSample, needsArchiving } from '../../domain/predicates.js';
 
 export interface GenerationRow {
   id: string;
@@ -62,18 +63,18 @@ export interface CompletionRow {
   completed_at: number;
 }
 
-export type GenerationParams = GenerationRow & { sort_id: Buffer };
+/**
+ * A row to write: the generation's columns, and the answers of the domain predicates that the
+ * queries select on (0 or 1). Changing a predicate needs a migration that recomputes its column
+ * for the rows already saved.
+ */
+export type GenerationParams = GenerationRow & { active: number; needs_archiving: number; completion_sample: number };
 
 export const GENERATION_COLUMNS = `id, owner, status, provider_status, prompt, negative_prompt, aspect_ratio, resolution,
   duration, style, seed, input_known, video, error, usage, expected_duration_ms, created_at, updated_at,
   completed_at, idempotency_key`;
 
 export const KEY_COLUMNS = 'owner, key, fingerprint, state, generation_id, created_at, expires_at';
-
-/** UTF-16BE bytes: memcmp order over them is JavaScript's string order (see the schema). */
-export function sortKey(id: string): Buffer {
-  return Buffer.from(id, 'utf16le').swap16();
-}
 
 const toJson = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 
@@ -85,7 +86,6 @@ export function toParams(gen: Generation): GenerationParams {
   const { input } = gen;
   return {
     id: gen.id,
-    sort_id: sortKey(gen.id),
     owner: gen.owner,
     status: gen.status,
     provider_status: gen.providerStatus,
@@ -105,6 +105,9 @@ export function toParams(gen: Generation): GenerationParams {
     updated_at: gen.updatedAt,
     completed_at: gen.completedAt,
     idempotency_key: gen.idempotencyKey,
+    active: isActive(gen) ? 1 : 0,
+    needs_archiving: needsArchiving(gen) ? 1 : 0,
+    completion_sample: isCompletionSample(gen) ? 1 : 0,
   };
 }
 

@@ -3,8 +3,9 @@
  *
  * better-sqlite3 is synchronous; the GenerationStore interface is async so that stores are
  * interchangeable, so every method is an `async` function over synchronous calls (a SQLite error
- * becomes a rejected promise, never a synchronous throw). Behaviour matches MemoryStore exactly,
- * including orderings: see the notes on `seq` and `sort_id` in migrations.ts.
+ * becomes a rejected promise, never a synchronous throw). list() breaks created_at ties by the
+ * id's text (UTF-8 byte order); listActive, listUnarchived and ties in recentCompletions follow
+ * `seq`, the first-save order (see the schema in migrations.ts).
  */
 import type Database from 'better-sqlite3';
 import type {
@@ -17,7 +18,7 @@ import type {
 } from '../../domain/ports.js';
 import type { Duration, Generation, Resolution, StatusTransition } from '../../domain/generation.js';
 import { prepareListStatement, prepareStatements, type Statements, type Stmt } from './queries.js';
-import { sortKey, toGeneration, toLimit, toParams, toRecord, toTransition, type GenerationRow } from './rows.js';
+import { toGeneration, toLimit, toParams, toRecord, toTransition, type GenerationRow } from './rows.js';
 
 /** Built by {@link openSqliteStore}, which configures and migrates the connection first. */
 export class SqliteStore implements GenerationStore {
@@ -178,7 +179,7 @@ export class SqliteStore implements GenerationStore {
     const statuses = [...new Set(page.statuses ?? [])];
     const first = toLimit(page.first);
     const params: unknown[] = [owner];
-    if (page.after) params.push(page.after.createdAt, sortKey(page.after.id));
+    if (page.after) params.push(page.after.createdAt, page.after.id);
     params.push(...statuses);
     // One extra row tells whether another page exists.
     params.push(first < 0 ? -1 : first + 1);
