@@ -1,20 +1,20 @@
 /**
  * GraphQL over WebSocket (graphql-transport-ws) on the HTTP server's `/graphql` path.
  *
- * A thin adapter between `ws` and graphql-ws's transport-free server (`makeServer`), in place of
- * graphql-ws's bundled `use/ws`: the same protocol handling, but socket faults (an oversized
- * frame, a reset) are logged as one structured line instead of a stack trace on stderr, and the
- * keep-alive is ours to tune.
+ * The adapter between `ws` and graphql-ws's transport-free `makeServer` follows graphql-ws's own
+ * `use/ws` (subprotocol negotiation with its `handleProtocols`, keep-alive pings, the same
+ * socket handling), except that socket faults (an oversized frame, a reset) are logged as one
+ * structured line rather than a stack trace on stderr.
  *
  * Every operation runs through yoga's envelop pipeline (`getEnveloped` in `onSubscribe`), so
  * context, limits and error masking are the same as over HTTP. What yoga does at the HTTP level
- * is done here instead: the client authenticates in `onConnect`, and the number of operations
- * open on one socket is capped. Nothing here throws at graphql-ws: a
+ * is done here instead: the client authenticates once per connection, in `onConnect`, and the
+ * number of operations open on one socket is capped. Nothing here throws at graphql-ws: a
  * refused operation gets `GraphQLError[]`, which leaves the socket and its other operations open.
  */
 import type http from 'node:http';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
-import { CloseCode, makeServer, type Disposable, type ServerOptions } from 'graphql-ws';
+import { CloseCode, handleProtocols, makeServer, type Disposable, type ServerOptions } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Limits } from '../config.js';
@@ -26,9 +26,14 @@ import type { GatewayYoga } from './yoga.js';
 export interface WsExtra {
   readonly socket: WebSocket;
   readonly request: http.IncomingMessage;
+  /** The client this connection authenticated as, set once in onConnect. */
+  client?: string;
 }
 
-/** Serves graphql-ws's `makeServer` on a `ws` server, as graphql-ws's `use/ws` does. */
+/**
+ * Serves graphql-ws's `makeServer` on a `ws` server, as graphql-ws's `use/ws` does. The server
+ * must have been created with graphql-ws's `handleProtocols`.
+ */
 export function useWebSocketServer<P extends Record<string, unknown>>(
   options: ServerOptions<P, WsExtra>,
   wss: WebSocketServer,
@@ -123,8 +128,9 @@ export function serveGraphQLWs(opts: GraphQLWsOptions): GraphQLWsServer {
     server: opts.httpServer,
     path: opts.path ?? '/graphql',
     maxPayload: limits.maxWsPayloadBytes,
+    // Agree only to graphql-transport-ws; graphql-ws then refuses a socket without it (4406).
+    handleProtocols,
   });
-  const openOnSocket = new WeakMap<object, Set<string>>();
 
   const disposable = useWebSocketServer<Record<string, unknown>>(
     {
@@ -134,20 +140,19 @@ export function serveGraphQLWs(opts: GraphQLWsOptions): GraphQLWsServer {
       onConnect: (ctx) => {
         // Browsers cannot set headers on a WebSocket: the token travels in connectionParams.
         // Returning false closes with 4403 Forbidden; throwing would close without a reason.
-        if (opts.authenticate(ctx.connectionParams?.authorization as string | undefined) === null) return false;
+        const client = opts.authenticate(ctx.connectionParams?.authorization as string | undefined);
+        if (client === null) return false;
+        ctx.extra.client = client;
         return true;
       },
       onOperation: (ctx, _id, payload) => {
-        const client = opts.authenticate(ctx.connectionParams?.authorization as string | undefined);
-        logger.info({ transport: 'ws', operation: payload.operationName ?? null, client }, 'websocket operation');
+        logger.info({ transport: 'ws', operation: payload.operationName ?? null, client: ctx.extra.client }, 'websocket operation');
       },
-      onComplete: (ctx, id) => {
-        openOnSocket.get(ctx.extra.socket)?.delete(id);
-      },
-      onSubscribe: async (ctx, id, payload) => {
-        let open = openOnSocket.get(ctx.extra.socket);
-        if (!open) openOnSocket.set(ctx.extra.socket, (open = new Set()));
-        if (open.size >= limits.maxSubscriptionsPerConnection) {
+      onSubscribe: async (ctx, _id, payload) => {
+        // graphql-ws holds this operation in ctx.subscriptions from before this call until it
+        // ends or is refused, so the count includes it; operations arriving together cannot
+        // all pass, as the check runs before any await.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
           return [
             gatewayError(
               'RATE_LIMITED',
@@ -155,18 +160,14 @@ export function serveGraphQLWs(opts: GraphQLWsOptions): GraphQLWsServer {
             ),
           ];
         }
-        // Reserved before any await, so messages arriving together cannot all pass the check.
-        open.add(id);
-        const refuse = (errors: readonly GraphQLError[]): readonly GraphQLError[] => {
-          open.delete(id);
-          return errors.map(withoutHttpStatus);
-        };
+        const refuse = (errors: readonly GraphQLError[]): readonly GraphQLError[] => errors.map(withoutHttpStatus);
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
           connectionParams: ctx.connectionParams ?? {},
+          socketClient: ctx.extra.client,
         });
         let document;
         try {

@@ -23,6 +23,8 @@ export interface ServerContext {
   notes?: RequestNotes;
   /** graphql-ws connection parameters; present only for WebSocket operations. */
   connectionParams?: Record<string, unknown>;
+  /** The client a WebSocket authenticated as, once, when it connected. */
+  socketClient?: string;
 }
 
 export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
@@ -70,11 +72,8 @@ export function createGatewayYoga(opts: GatewayYogaOptions): GatewayYoga {
     plugins: opts.plugins ?? [],
     context: async (initial: YogaInitialContext & ServerContext): Promise<GatewayContext> => {
       const fromWs = initial.connectionParams !== undefined;
-      // Browsers cannot set headers on a WebSocket: the token travels in connectionParams.
-      const credential = fromWs
-        ? (initial.connectionParams?.authorization as string | undefined)
-        : initial.request.headers.get('authorization');
-      const client = opts.authenticate(credential);
+      // A WebSocket authenticated once, in onConnect (ws.ts); an HTTP request carries its token.
+      const client = fromWs ? (initial.socketClient ?? null) : opts.authenticate(initial.request.headers.get('authorization'));
       const { notes } = initial;
       if (notes && client) notes.client = client;
       if (client === null) {
