@@ -105,11 +105,6 @@ export interface GenerationStore {
   close(): Promise<void>;
 }
 
-export function comparePosition(a: PagePosition, b: PagePosition): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
 /**
  * A provider's answer in the domain's terms: the provider adapter maps its status words,
  * errors and usage figures; the domain never sees the wire format.

@@ -1,17 +1,23 @@
 /** In-memory store, for tests: the same behaviour as the durable stores, kept in maps. */
-import {
-  comparePosition,
-  type ClaimResult,
-  type CompletedSample,
-  type GenerationStore,
-  type IdempotencyRecord,
-  type Page,
-  type PageRequest,
+import type {
+  ClaimResult,
+  CompletedSample,
+  GenerationStore,
+  IdempotencyRecord,
+  Page,
+  PagePosition,
+  PageRequest,
 } from '../domain/ports.js';
 import type { Generation } from '../domain/generation.js';
 import { isActive, isCompletionSample, needsArchiving, toCompletionSample } from '../domain/predicates.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
+
+/** This store's order of positions: createdAt, then the id in JavaScript's string order. */
+function comparePosition(a: PagePosition, b: PagePosition): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
 
 export class MemoryStore implements GenerationStore {
   readonly kind = 'memory';

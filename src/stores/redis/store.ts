@@ -1,7 +1,7 @@
 /**
  * The cluster-mode store: generations and idempotency keys in Redis, shared by every gateway
- * instance. Behaviour matches MemoryStore exactly (orderings included); what Redis adds is
- * retention: records of finished generations expire `retentionMs` after their last save.
+ * instance. What Redis adds to the other stores is retention: records of finished generations
+ * expire `retentionMs` after their last save.
  *
  * Layout (every variable part URI-encoded by `redisKey`):
  *
@@ -27,22 +27,23 @@
  * Scripts touch only the keys passed in KEYS (the previous owner's indexes included: `save`
  * reads the owner first and the script checks it is unchanged), as Redis asks of scripts.
  *
- * Ordering notes. Redis orders equal scores by member bytes (UTF-8), JavaScript compares strings
- * by UTF-16 code units; the two differ above U+FFFF. So `list` fetches whole groups of equal
- * createdAt and orders them in code with `comparePosition`. MemoryStore iterates a Map (first
- * insertion order); `seq`, kept across updates, reproduces that order for listActive,
- * listUnarchived and ties in recentCompletions (zero-padded, so byte order is numeric order).
+ * Ordering. `list` answers in the history index's own order, reversed: Redis orders a sorted set
+ * by score (createdAt), then by member bytes (the id in UTF-8), so generations created in the
+ * same millisecond come in descending byte order of their ids, and a cursor continues after its
+ * id in that order. `seq` (the first-save number, kept across updates) orders listActive,
+ * listUnarchived and ties in recentCompletions (zero-padded in `recent`, so byte order is
+ * numeric order).
  */
 import type { Redis } from 'ioredis';
-import {
-  comparePosition,
-  type ClaimResult,
-  type CompletedSample,
-  type GenerationStore,
-  type IdempotencyRecord,
-  type IdempotencyState,
-  type Page,
-  type PageRequest,
+import type {
+  ClaimResult,
+  CompletedSample,
+  GenerationStore,
+  IdempotencyRecord,
+  IdempotencyState,
+  Page,
+  PagePosition,
+  PageRequest,
 } from '../../domain/ports.js';
 import type { Duration, Generation, Resolution } from '../../domain/generation.js';
 import { isActive, isCompletionSample, needsArchiving, toCompletionSample } from '../../domain/predicates.js';
@@ -107,7 +108,7 @@ function entries(flat: string[]): Entry[] {
   return out;
 }
 
-const position = (e: Entry) => ({ createdAt: e.score, id: e.id });
+const position = (e: Entry): PagePosition => ({ createdAt: e.score, id: e.id });
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
@@ -225,43 +226,22 @@ export class RedisStore implements GenerationStore {
     // One extra item tells whether another page exists.
     const want = first + 1;
     const statuses = page.statuses && page.statuses.length > 0 ? new Set(page.statuses) : null;
-    const after = page.after;
     const index = this.key('history', owner);
     const batchSize = Math.min(1000, Math.max(32, want * (statuses ? 4 : 2)));
     const found: Generation[] = [];
-    // The score range is inclusive of `after.createdAt`; the exact (createdAt, id) position is
-    // applied in code, since equal scores are ordered by Redis in UTF-8 byte order.
-    let max = after ? String(after.createdAt) : '+inf';
+    let after = page.after;
     while (found.length < want) {
-      const batch = entries(await this.redis.zrevrangebyscore(index, max, '-inf', 'WITHSCORES', 'LIMIT', 0, batchSize));
-      const last = batch.at(-1);
-      const head = batch[0];
-      if (!last || !head) break;
-      let group: Entry[];
-      let next: string | null;
-      if (batch.length < batchSize) {
-        group = batch;
-        next = null;
-      } else if (head.score === last.score) {
-        // A single createdAt fills the whole batch: take every member with that score at once.
-        group = entries(await this.redis.zrangebyscore(index, last.raw, last.raw, 'WITHSCORES'));
-        next = `(${last.raw}`;
-      } else {
-        // The last score's group may continue past the batch: leave it for the next round.
-        group = batch.filter((e) => e.score !== last.score);
-        next = last.raw;
-      }
-      group.sort((a, b) => comparePosition(position(b), position(a)));
-      const candidates = after ? group.filter((e) => comparePosition(position(e), after) < 0) : group;
-      for (let i = 0; i < candidates.length && found.length < want; ) {
-        const chunk = candidates.slice(i, i + Math.max(16, want - found.length));
+      const batch = await this.historyAfter(index, after, batchSize);
+      for (let i = 0; i < batch.length && found.length < want; ) {
+        const chunk = batch.slice(i, i + Math.max(16, want - found.length));
         i += chunk.length;
         for (const g of await this.fetchLive(index, chunk.map((e) => e.id), owner)) {
           if (found.length < want && (!statuses || statuses.has(g.status))) found.push(g);
         }
       }
-      if (next === null) break;
-      max = next;
+      const last = batch.at(-1);
+      if (batch.length < batchSize || !last) break;
+      after = last;
     }
     return { items: found.slice(0, first), hasNextPage: found.length > first };
   }
@@ -342,6 +322,23 @@ export class RedisStore implements GenerationStore {
 
   private assertOpen(): void {
     if (this.closed) throw new Error(`The Redis store (prefix "${this.prefix ?? 'cinegraph'}") is closed`);
+  }
+
+  /**
+   * Up to `count` positions of a history index strictly after `after`, in the index's order
+   * reversed (newest first; equal createdAt by descending id bytes). The members at the cursor's
+   * own createdAt are compared with its id here, as bytes like Redis does; older ones follow.
+   */
+  private async historyAfter(index: string, after: PagePosition | null, count: number): Promise<PagePosition[]> {
+    if (!after) return entries(await this.redis.zrevrangebyscore(index, '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, count)).map(position);
+    const at = String(after.createdAt);
+    const id = Buffer.from(after.id);
+    const [tied, older] = await Promise.all([
+      this.redis.zrevrangebyscore(index, at, at),
+      this.redis.zrevrangebyscore(index, `(${at}`, '-inf', 'WITHSCORES', 'LIMIT', 0, count),
+    ]);
+    const rest = tied.filter((member) => Buffer.compare(Buffer.from(member), id) < 0).map((member) => ({ createdAt: after.createdAt, id: member }));
+    return [...rest, ...entries(older).map(position)].slice(0, count);
   }
 
   /**
