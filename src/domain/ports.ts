@@ -72,7 +72,10 @@ export interface GenerationStore {
   /** A short name for logs and readiness ("memory", "sqlite", "redis"). */
   readonly kind: string;
   get(id: string): Promise<Generation | null>;
-  /** Inserts or replaces a generation; atomic per generation. */
+  /**
+   * Inserts or replaces a generation; atomic per generation. Its owner is fixed by the first
+   * save and never changes: a save under another owner is refused (rejects) and writes nothing.
+   */
   save(gen: Generation): Promise<void>;
   /** Every generation that is not in a terminal status, for the poller to resume. */
   listActive(): Promise<Generation[]>;

@@ -35,6 +35,10 @@ export class MemoryStore implements GenerationStore {
   }
 
   async save(gen: Generation): Promise<void> {
+    const owner = this.gens.get(gen.id)?.owner;
+    if (owner !== undefined && owner !== gen.owner) {
+      throw new Error(`MemoryStore: generation ${JSON.stringify(gen.id)} belongs to ${JSON.stringify(owner)}, not ${JSON.stringify(gen.owner)}; an owner never changes`);
+    }
     this.gens.set(gen.id, clone(gen));
   }
 

@@ -165,16 +165,19 @@ describe.skipIf(skip)('RedisStore and RedisRateLimiter across instances', () => 
     expect(await a.recentCompletions(100)).toHaveLength(20);
   });
 
-  it('keeps a re-activated record forever and moves it between owners with every index', async () => {
+  it('keeps a re-activated record forever, and every index with its first owner', async () => {
     [a, b] = stores({ retentionMs: 60_000 });
     await a.save(completed('move:1', T0));
     expect(await raw.pttl(a.key('gen', 'move:1'))).toBeGreaterThan(0);
-    await b.save(gen('move:1', { owner: 'bob', status: 'GENERATING' }));
+    // Another instance cannot give it another owner: nothing of that save is written.
+    await expect(b.save(gen('move:1', { owner: 'bob', status: 'GENERATING' }))).rejects.toThrow(/owner/);
+    expect(await raw.exists(a.key('history', 'bob'), a.key('active-owner', 'bob'))).toBe(0);
+    expect(await raw.pttl(a.key('gen', 'move:1'))).toBeGreaterThan(0);
+    await b.save(gen('move:1', { status: 'GENERATING' }));
     expect(await raw.pttl(a.key('gen', 'move:1'))).toBe(-1);
-    expect((await a.list('alice', { first: 5, after: null, statuses: null })).items).toEqual([]);
-    expect(await raw.zcard(a.key('history', 'alice'))).toBe(0);
-    expect((await a.list('bob', { first: 5, after: null, statuses: null })).items.map((g) => g.id)).toEqual(['move:1']);
-    expect([await a.countActive('alice'), await a.countActive('bob')]).toEqual([0, 1]);
+    expect((await a.list('alice', { first: 5, after: null, statuses: null })).items.map((g) => g.id)).toEqual(['move:1']);
+    expect((await a.list('bob', { first: 5, after: null, statuses: null })).items).toEqual([]);
+    expect([await a.countActive('alice'), await a.countActive('bob')]).toEqual([1, 0]);
     expect(await a.listUnarchived(5)).toEqual([]);
     expect(await a.recentCompletions(5)).toEqual([]);
   });

@@ -255,12 +255,31 @@ describe.each(harnesses)('GenerationStore contract: $name', ({ name, kind, open 
       expect(await store.get('upd')).toStrictEqual(done);
 
       // A shorter, different history replaces the longer one entirely.
-      const rewritten = gen('upd', { owner: 'bob', transitions: [{ status: 'QUEUED', providerStatus: 'waiting', at: 7 }] });
+      const rewritten = gen('upd', { transitions: [{ status: 'QUEUED', providerStatus: 'waiting', at: 7 }] });
       await store.save(rewritten);
       expect(await store.get('upd')).toStrictEqual(rewritten);
       const none = gen('upd', { transitions: [] });
       await store.save(none);
       expect(await store.get('upd')).toStrictEqual(none);
+    });
+  });
+
+  describe('owner', () => {
+    it('keeps the owner of the first save: a save under another owner is refused and changes nothing', async () => {
+      const mine = gen('mine:1/x', { status: 'GENERATING' });
+      await store.save(mine);
+      const taken = completed('mine:1/x', T0, 10, { owner: 'bob' });
+      await expect(store.save(taken)).rejects.toThrow(/owner/);
+      expect(await store.get('mine:1/x')).toStrictEqual(mine);
+      expect(ids((await store.list('alice', { first: 5, after: null, statuses: null })).items)).toEqual(['mine:1/x']);
+      expect(await store.list('bob', { first: 5, after: null, statuses: null })).toEqual({ items: [], hasNextPage: false });
+      expect([await store.countActive('alice'), await store.countActive('bob')]).toEqual([1, 0]);
+      expect(ids(await store.listActive())).toEqual(['mine:1/x']);
+      expect(await store.listUnarchived(5)).toEqual([]);
+      expect(await store.recentCompletions(5)).toEqual([]);
+      // Its own owner still saves it.
+      await store.save(completed('mine:1/x', T0, 10));
+      expect((await store.get('mine:1/x'))?.status).toBe('COMPLETED');
     });
   });
 

@@ -29,50 +29,42 @@ export class LuaScript {
 /**
  * Writes a generation and every index entry in one step.
  * KEYS: 1 record, 2 seq counter, 3 history (owner), 4 active, 5 active-owner (owner),
- *       6 unarchived, 7 recent, 8 history (previous owner), 9 active-owner (previous owner)
- * ARGV: 1 '1' when a record is expected, 2 its expected owner, 3 json, 4 owner, 5 createdAt,
- *       6 id, 7 '1' when active, 8 '1' when unarchived, 9 completedAt of a completion sample
- *       or '', 10 the sample ('<resolution>|<duration>|<tookMs>'), 11 retentionMs, 12 recent cap
- * Returns 0 when the record's owner is not the expected one (the caller re-reads and retries:
- * the previous owner's index keys must be passed in KEYS), 1 when written.
+ *       6 unarchived, 7 recent
+ * ARGV: 1 json, 2 owner, 3 createdAt, 4 id, 5 '1' when active, 6 '1' when unarchived,
+ *       7 completedAt of a completion sample or '', 8 the sample ('<resolution>|<duration>|<tookMs>'),
+ *       9 retentionMs, 10 recent cap
+ * Returns 0, writing nothing, when the record belongs to another owner (an owner never changes),
+ * 1 when written.
  */
 export const SAVE = new LuaScript(`
 local old = redis.call('HGET', KEYS[1], 'owner')
-if ARGV[1] == '1' then
-  if old ~= ARGV[2] then return 0 end
-elseif old then
-  return 0
-end
-local id = ARGV[6]
+if old and old ~= ARGV[2] then return 0 end
+local id = ARGV[4]
 local seq = redis.call('HGET', KEYS[1], 'seq')
 if not seq then seq = tostring(redis.call('INCR', KEYS[2])) end
-if old and old ~= ARGV[4] then
-  redis.call('ZREM', KEYS[8], id)
-  redis.call('SREM', KEYS[9], id)
-end
 local oldRecent = redis.call('HGET', KEYS[1], 'rc')
 if oldRecent then redis.call('ZREM', KEYS[7], oldRecent) end
-redis.call('HSET', KEYS[1], 'json', ARGV[3], 'owner', ARGV[4], 'seq', seq)
-redis.call('ZADD', KEYS[3], ARGV[5], id)
-if ARGV[7] == '1' then
+redis.call('HSET', KEYS[1], 'json', ARGV[1], 'owner', ARGV[2], 'seq', seq)
+redis.call('ZADD', KEYS[3], ARGV[3], id)
+if ARGV[5] == '1' then
   redis.call('ZADD', KEYS[4], seq, id)
   redis.call('SADD', KEYS[5], id)
   redis.call('PERSIST', KEYS[1])
 else
   redis.call('ZREM', KEYS[4], id)
   redis.call('SREM', KEYS[5], id)
-  redis.call('PEXPIRE', KEYS[1], ARGV[11])
+  redis.call('PEXPIRE', KEYS[1], ARGV[9])
 end
-if ARGV[8] == '1' then
+if ARGV[6] == '1' then
   redis.call('ZADD', KEYS[6], seq, id)
 else
   redis.call('ZREM', KEYS[6], id)
 end
-if ARGV[9] ~= '' then
-  local member = string.rep('0', 16 - #seq) .. seq .. '|' .. ARGV[10]
-  redis.call('ZADD', KEYS[7], ARGV[9], member)
+if ARGV[7] ~= '' then
+  local member = string.rep('0', 16 - #seq) .. seq .. '|' .. ARGV[8]
+  redis.call('ZADD', KEYS[7], ARGV[7], member)
   redis.call('HSET', KEYS[1], 'rc', member)
-  redis.call('ZREMRANGEBYRANK', KEYS[7], 0, -(tonumber(ARGV[12]) + 1))
+  redis.call('ZREMRANGEBYRANK', KEYS[7], 0, -(tonumber(ARGV[10]) + 1))
 else
   redis.call('HDEL', KEYS[1], 'rc')
 end
@@ -81,7 +73,7 @@ return 1
 
 /**
  * Removes sorted-set index members whose record is gone (or, with ARGV[1] = '1', belongs to another owner
- * than ARGV[2]), checking each record at removal time.
+ * than ARGV[2]: it expired and another client created it again), checking each record at removal time.
  * KEYS: 1 the index, 2.. the records; ARGV: 1 check owner, 2 owner, 3.. the ids.
  */
 export const CLEAN = new LuaScript(`

@@ -24,8 +24,8 @@
  * check-and-remove script, so a record re-created meanwhile keeps its member), plus a small
  * sweep of the oldest members after each terminal save so indexes nobody reads stay bounded.
  *
- * Scripts touch only the keys passed in KEYS (the previous owner's indexes included: `save`
- * reads the owner first and the script checks it is unchanged), as Redis asks of scripts.
+ * Scripts touch only the keys passed in KEYS, as Redis asks of scripts. A generation's owner
+ * never changes (the save script refuses another owner), so a save names only its owner's keys.
  *
  * Ordering. `list` answers in the history index's own order, reversed: Redis orders a sorted set
  * by score (createdAt), then by member bytes (the id in UTF-8), so generations created in the
@@ -85,8 +85,6 @@ export interface RedisStoreOptions {
   healthTimeoutMs?: number;
 }
 
-/** Attempts at a save whose record changed owner between the read and the script. */
-const SAVE_ATTEMPTS = 10;
 /** Members of the history and unarchived indexes checked after each terminal save. */
 const SWEEP_COUNT = 8;
 /** Records fetched per pipeline. */
@@ -150,46 +148,34 @@ export class RedisStore implements GenerationStore {
     const active = isActive(gen);
     const unarchived = needsArchiving(gen);
     const sample = isCompletionSample(gen) ? toCompletionSample(gen) : null;
-    const json = JSON.stringify(gen);
-    for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
-      // The previous owner's index keys must be named in KEYS; the script checks that the
-      // owner read here is still the record's owner, and asks for a retry otherwise.
-      const prev = await this.redis.hget(rec, 'owner');
-      const prevOwner = prev ?? gen.owner;
-      const done = await SAVE.run(
-        this.redis,
-        [
-          rec,
-          this.key('seq'),
-          this.key('history', gen.owner),
-          this.key('active'),
-          this.key('active-owner', gen.owner),
-          this.key('unarchived'),
-          this.key('recent'),
-          this.key('history', prevOwner),
-          this.key('active-owner', prevOwner),
-        ],
-        [
-          prev === null ? '0' : '1',
-          prev ?? '',
-          json,
-          gen.owner,
-          String(gen.createdAt),
-          gen.id,
-          active ? '1' : '0',
-          unarchived ? '1' : '0',
-          sample ? String(gen.completedAt) : '',
-          sample ? `${sample.resolution}|${sample.duration}|${sample.tookMs}` : '',
-          String(this.retentionMs),
-          String(this.recentCap),
-        ],
-      );
-      if (done === 1) {
-        if (!active) await this.sweep(gen.owner);
-        return;
-      }
+    const done = await SAVE.run(
+      this.redis,
+      [
+        rec,
+        this.key('seq'),
+        this.key('history', gen.owner),
+        this.key('active'),
+        this.key('active-owner', gen.owner),
+        this.key('unarchived'),
+        this.key('recent'),
+      ],
+      [
+        JSON.stringify(gen),
+        gen.owner,
+        String(gen.createdAt),
+        gen.id,
+        active ? '1' : '0',
+        unarchived ? '1' : '0',
+        sample ? String(gen.completedAt) : '',
+        sample ? `${sample.resolution}|${sample.duration}|${sample.tookMs}` : '',
+        String(this.retentionMs),
+        String(this.recentCap),
+      ],
+    );
+    if (done !== 1) {
+      throw new Error(`RedisStore: generation ${JSON.stringify(gen.id)} belongs to another owner than ${JSON.stringify(gen.owner)}; an owner never changes`);
     }
-    throw new Error(`RedisStore: could not save generation ${JSON.stringify(gen.id)}: its owner kept changing`);
+    if (!active) await this.sweep(gen.owner);
   }
 
   async listActive(): Promise<Generation[]> {
@@ -343,7 +329,8 @@ export class RedisStore implements GenerationStore {
 
   /**
    * Reads the records of `ids` (in order), dropping and removing from `index` those whose
-   * record has expired (or, with `owner`, moved to another owner).
+   * record has expired (or, with `owner`, belongs to another owner: it expired and another
+   * client created it again).
    */
   private async fetchLive(index: string, ids: string[], owner: string | null): Promise<Generation[]> {
     const out: Generation[] = [];

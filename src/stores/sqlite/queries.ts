@@ -28,13 +28,14 @@ export function prepareStatements(db: Database.Database) {
       `SELECT generation_id, status, provider_status, at FROM transitions
        WHERE generation_id IN (SELECT value FROM json_each(?)) ORDER BY generation_id, idx`,
     ),
+    /** Changes no row when the generation exists under another owner. */
     upsertGeneration: db.prepare<GenerationParams>(
       `INSERT INTO generations (${GENERATION_COLUMNS}, active, needs_archiving, completion_sample)
        VALUES (@id, @owner, @status, @provider_status, @prompt, @negative_prompt, @aspect_ratio, @resolution,
          @duration, @style, @seed, @input_known, @video, @error, @usage, @expected_duration_ms, @created_at,
          @updated_at, @completed_at, @idempotency_key, @active, @needs_archiving, @completion_sample)
        ON CONFLICT (id) DO UPDATE SET
-         owner = excluded.owner, status = excluded.status, provider_status = excluded.provider_status,
+         status = excluded.status, provider_status = excluded.provider_status,
          prompt = excluded.prompt, negative_prompt = excluded.negative_prompt,
          aspect_ratio = excluded.aspect_ratio, resolution = excluded.resolution, duration = excluded.duration,
          style = excluded.style, seed = excluded.seed, input_known = excluded.input_known,
@@ -42,7 +43,8 @@ export function prepareStatements(db: Database.Database) {
          expected_duration_ms = excluded.expected_duration_ms, created_at = excluded.created_at,
          updated_at = excluded.updated_at, completed_at = excluded.completed_at,
          idempotency_key = excluded.idempotency_key, active = excluded.active,
-         needs_archiving = excluded.needs_archiving, completion_sample = excluded.completion_sample`,
+         needs_archiving = excluded.needs_archiving, completion_sample = excluded.completion_sample
+       WHERE owner = excluded.owner`,
     ),
     trimTransitions: db.prepare<[string, number]>('DELETE FROM transitions WHERE generation_id = ? AND idx >= ?'),
     /** Transitions are append-only in practice: unchanged rows are left alone. */

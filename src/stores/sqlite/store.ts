@@ -44,7 +44,10 @@ export class SqliteStore implements GenerationStore {
     // Writes use IMMEDIATE transactions: they take the write lock up front, so a second process
     // on the same file waits (busy_timeout) instead of failing on a read-to-write upgrade.
     const save = db.transaction((gen: Generation) => {
-      s.upsertGeneration.run(toParams(gen));
+      // The upsert leaves a row of another owner alone: an owner never changes.
+      if (s.upsertGeneration.run(toParams(gen)).changes === 0) {
+        throw new Error(`SQLite store: generation ${JSON.stringify(gen.id)} belongs to another owner than ${JSON.stringify(gen.owner)}; an owner never changes`);
+      }
       s.trimTransitions.run(gen.id, gen.transitions.length);
       gen.transitions.forEach((t, idx) => s.upsertTransition.run(gen.id, idx, t.status, t.providerStatus, t.at));
     });
