@@ -3,7 +3,7 @@
  * service, schema and transports. Everything long-lived is disposed in order by stop().
  */
 import type { Logger } from 'pino';
-import { Archiver } from './archive/archiver.js';
+import { Archiver, archiveNameFor, generationIdOfArchiveName } from './archive/archiver.js';
 import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
 import { MemoryRateLimiter } from './stores/memory-rate-limit.js';
@@ -150,9 +150,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     bus,
     logger,
     shared: cluster !== null,
+    generationTimeoutMs: config.generationTimeoutMs,
+    ...(archiver ? { nameArchive: archiveNameFor } : {}),
     now,
-    onTransition: (gen) => {
+    onTransition: (gen, previous) => {
       metrics.transitions.inc({ status: gen.status });
+      if (previous.status === 'TIMED_OUT' && gen.status === 'COMPLETED') {
+        metrics.lateResults.inc();
+        logger.info({ generationId: gen.id }, 'late result recovered: a timed-out generation completed after all');
+      }
       if (gen.completedAt !== null && gen.inputKnown) {
         metrics.generationDuration.observe(
           { resolution: gen.input.resolution, duration: String(gen.input.duration), status: gen.status },
@@ -171,6 +177,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     logger,
     pollIntervalMs: config.pollIntervalMs,
     generationTimeoutMs: config.generationTimeoutMs,
+    giveUpMs: config.generationGiveUpMs,
+    lateResultWindowMs: config.lateResultWindowMs,
+    lateSchedule: config.lateResultScheduleMs,
     adaptivePolling: config.adaptivePolling,
     ...(cluster ? { lease: cluster.lease } : {}),
     now,
@@ -209,7 +218,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const publicUrl = (): string => config.publicUrl ?? url;
   // Tried in this order before /graphql.
   const routes: RouteTable = [
-    createVideoRoute(config.archiveDir),
+    createVideoRoute(config.archiveDir, async (name) => {
+      const id = generationIdOfArchiveName(name);
+      const gen = id === null ? null : await store.get(id);
+      return gen?.video?.archiveName === name ? (gen.video.providerUrl ?? gen.video.url) : null;
+    }),
     createDemoRoute(),
     createHealthRoute(cluster ? { instance: cluster.instanceId } : {}),
     ...(config.metrics ? [createMetricsRoute({ registry: metrics.registry, token: config.metricsToken })] : []),

@@ -24,8 +24,17 @@ export interface Config {
   baseUrl: string;
   /** Base interval of the server-side poller. @default 5000 */
   pollIntervalMs: number;
-  /** After this, a generation with no terminal answer becomes TIMED_OUT. @default 900000 (15 min) */
+  /**
+   * A generation that a read after this still shows in progress becomes TIMED_OUT (only on the
+   * provider's word). @default 900000 (15 min)
+   */
   generationTimeoutMs: number;
+  /** A provider unreachable this long after creation ends the attempts (TIMED_OUT). @default 86400000 (24 h) */
+  generationGiveUpMs: number;
+  /** How long a TIMED_OUT generation is still checked for a late result. @default 86400000 (24 h) */
+  lateResultWindowMs: number;
+  /** When late checks happen, in ms after timing out; the last gap then repeats. @default [60000, 300000, 900000, 3600000] */
+  lateResultScheduleMs: number[];
   /** Where the embedded store keeps its files. @default './data' */
   dataDir: string;
   /** Cluster mode on Redis when set. @default null */
@@ -105,6 +114,22 @@ function int(env: Env, name: string, def: number, min: number, max: number): num
   return n;
 }
 
+/** A comma-separated list of whole numbers, each within bounds, strictly increasing. */
+function intList(env: Env, name: string, def: number[], min: number, max: number): number[] {
+  const raw = str(env, name);
+  if (raw === undefined) return def;
+  const out: number[] = [];
+  for (const part of raw.split(',')) {
+    const t = part.trim();
+    if (!/^\d+$/.test(t)) throw new ConfigError(`${name} must be comma-separated whole numbers, got "${raw}"`);
+    const n = Number(t);
+    if (n < min || n > max) throw new ConfigError(`${name}: each value must be between ${min} and ${max}, got ${n}`);
+    if (out.length > 0 && n <= (out[out.length - 1] ?? 0)) throw new ConfigError(`${name} must be increasing, got "${raw}"`);
+    out.push(n);
+  }
+  return out;
+}
+
 function bool(env: Env, name: string, def: boolean): boolean {
   const raw = str(env, name);
   if (raw === undefined) return def;
@@ -181,6 +206,9 @@ export function loadConfig(env: Env = process.env): Config {
     baseUrl: url(env, 'AIMLAPI_BASE_URL', 'https://api.aimlapi.com', ['http:', 'https:']) as string,
     pollIntervalMs: int(env, 'POLL_INTERVAL_MS', 5000, 50, 3_600_000),
     generationTimeoutMs: int(env, 'GENERATION_TIMEOUT_MS', 900_000, 1000, 86_400_000),
+    generationGiveUpMs: int(env, 'GENERATION_GIVE_UP_MS', 86_400_000, 1000, 30 * 86_400_000),
+    lateResultWindowMs: int(env, 'LATE_RESULT_WINDOW_MS', 86_400_000, 0, 30 * 86_400_000),
+    lateResultScheduleMs: intList(env, 'LATE_RESULT_SCHEDULE_MS', [60_000, 300_000, 900_000, 3_600_000], 10, 30 * 86_400_000),
     dataDir: path.resolve(str(env, 'DATA_DIR') ?? './data'),
     redisUrl: url(env, 'REDIS_URL', null, ['redis:', 'rediss:']),
     tokens: tokensRaw === undefined ? null : parseTokens(tokensRaw),

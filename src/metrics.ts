@@ -17,6 +17,7 @@ export class Metrics {
   readonly providerLatency: client.Histogram<'operation'>;
   readonly providerRetries: client.Counter<'operation'>;
   readonly transitions: client.Counter<'status'>;
+  readonly lateResults: client.Counter;
   readonly generationDuration: client.Histogram<'resolution' | 'duration' | 'status'>;
   readonly userErrors: client.Counter<'code'>;
   readonly pollLag: client.Histogram;
@@ -49,6 +50,11 @@ export class Metrics {
       name: 'cinegraph_generation_transitions_total',
       help: 'Status transitions of generations, by the status entered',
       labelNames: ['status'],
+      registers,
+    });
+    this.lateResults = new client.Counter({
+      name: 'cinegraph_late_results_total',
+      help: 'Generations that timed out and that the provider completed after all (TIMED_OUT to COMPLETED)',
       registers,
     });
     this.generationDuration = new client.Histogram({

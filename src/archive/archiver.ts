@@ -4,7 +4,7 @@
  * for a video content type, and retried with backoff. A failed download never changes the
  * generation's status; until it succeeds, `url` stays the provider's.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -34,6 +34,23 @@ export interface ArchiverOptions {
   random?: () => number;
   /** Called after each attempt (metrics). */
   onAttempt?: (info: { id: string; ok: boolean; attempt: number; error?: string }) => void;
+}
+
+/**
+ * The name of a video's archive slot: the generation id (base64url) and 128 random bits, so the
+ * gateway's URL for a video can be resolved to its generation before the file exists, and
+ * cannot be guessed from the id.
+ */
+export function archiveNameFor(gen: Pick<Generation, 'id'>): string {
+  return `${Buffer.from(gen.id, 'utf8').toString('base64url')}.${randomBytes(16).toString('base64url')}.mp4`;
+}
+
+/** The generation id an archive slot name was made for, or null when it is not such a name. */
+export function generationIdOfArchiveName(name: string): string | null {
+  const m = /^([A-Za-z0-9_-]{1,1400})\.([A-Za-z0-9_-]{22})\.mp4$/.exec(name);
+  if (!m?.[1]) return null;
+  const id = Buffer.from(m[1], 'base64url').toString('utf8');
+  return id.length > 0 && Buffer.from(id, 'utf8').toString('base64url') === m[1] ? id : null;
 }
 
 export class ArchiveError extends Error {
@@ -80,7 +97,7 @@ export class Archiver {
         return;
       }
       const sourceUrl = gen.video.providerUrl ?? gen.video.url;
-      const file = await this.download(sourceUrl);
+      const file = await this.download(sourceUrl, gen.video.archiveName ?? null);
       // Re-read before writing: only the video field changes, and only on a terminal generation.
       const latest = (await this.opts.store.get(id)) ?? gen;
       if (latest.video) {
@@ -125,13 +142,13 @@ export class Archiver {
     this.pending.set(id, timer);
   }
 
-  private async download(url: string): Promise<{ name: string; size: number }> {
+  private async download(url: string, slot: string | null): Promise<{ name: string; size: number }> {
     const max = this.opts.maxBytes ?? 500 * 1024 * 1024;
     await mkdir(this.opts.dir, { recursive: true });
     const ac = new AbortController();
     this.controllers.add(ac);
     const timer = setTimeout(() => ac.abort(new ArchiveError('download timed out')), this.opts.timeoutMs ?? 300_000);
-    const name = `${randomUUID()}.mp4`;
+    const name = slot ?? `${randomUUID()}.mp4`;
     const final = path.join(this.opts.dir, name);
     const partial = `${final}.part`;
     try {

@@ -45,6 +45,12 @@ export interface VideoFile {
    * downloaded. The schema turns it into an absolute URL.
    */
   archivedFile?: string | null;
+  /**
+   * The name of this video's slot in the gateway's archive, given when it first completes, so
+   * the gateway's URL for it never changes: until `archivedFile` is there it redirects to the
+   * provider's URL, afterwards it serves the archived copy.
+   */
+  archiveName?: string | null;
 }
 
 export interface GenerationFailure {

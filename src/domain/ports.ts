@@ -79,6 +79,8 @@ export interface GenerationStore {
   save(gen: Generation): Promise<void>;
   /** Every generation that is not in a terminal status, for the poller to resume. */
   listActive(): Promise<Generation[]>;
+  /** TIMED_OUT generations that timed out (`completedAt`) at or after `since`, for late recovery. */
+  listTimedOutSince(since: number): Promise<Generation[]>;
   /** Completed generations whose video has no archived copy yet (oldest first), to resume archiving. */
   listUnarchived(limit: number): Promise<Generation[]>;
   /**
@@ -135,8 +137,13 @@ export interface Provider {
 /** Where every saved status transition is published, and heard (in-process, or Redis in a cluster). */
 export interface TransitionBus {
   publish(gen: Generation): void;
-  /** Calls `listener` with every transition of generation `id` until the returned function is called. */
-  subscribe(id: string, listener: (gen: Generation) => void): () => void;
+  /** The store no longer holds this generation (retention, a store that restarted empty). */
+  publishRemoved(id: string): void;
+  /**
+   * Calls `listener` with every transition of generation `id`, or with null when it was
+   * removed, until the returned function is called.
+   */
+  subscribe(id: string, listener: (gen: Generation | null) => void): () => void;
 }
 
 /** The clock: epoch milliseconds. */

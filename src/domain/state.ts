@@ -1,6 +1,8 @@
 /**
  * Pure state transitions of a generation. Status only moves forward
- * (QUEUED → GENERATING → one terminal status), and terminal states never change.
+ * (QUEUED → GENERATING → one terminal status), and terminal states never change, with one
+ * exception: a TIMED_OUT generation that the provider completed after all becomes COMPLETED
+ * (`recoverLate`), because a finished video is paid for and must not be lost.
  */
 import { isTerminal, type Generation, type GenerationInput, type GenerationStatus } from './generation.js';
 import type { ProviderReading } from './ports.js';
@@ -81,19 +83,59 @@ export function applyReading(gen: Generation, reading: ProviderReading, now: num
   return { next, changed: true, transitioned: forward };
 }
 
-/** The generation ran past its timeout with no terminal answer. */
-export function expire(gen: Generation, now: number, timeoutMs: number): Applied {
+/** Why a generation timed out. */
+export type TimeoutCause =
+  /** A successful read after the deadline still showed it in progress. */
+  | 'deadline'
+  /** The provider could not be asked at all until the give-up ceiling. */
+  | 'unreachable';
+
+/**
+ * The generation ran past its timeout with no terminal answer. Only the tracker calls this:
+ * after a successful read past the deadline (`deadline`), or when the provider stayed
+ * unreachable past the give-up ceiling (`unreachable`).
+ */
+export function expire(gen: Generation, now: number, timeoutMs: number, cause: TimeoutCause = 'deadline'): Applied {
   if (isTerminal(gen.status)) return { next: gen, changed: false, transitioned: false };
   const next: Generation = {
     ...gen,
     status: 'TIMED_OUT',
     updatedAt: now,
     completedAt: now,
-    error: {
-      code: 'TIMED_OUT',
-      message: `No terminal answer from the provider within ${timeoutMs >= 10_000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`,
-    },
+    error:
+      cause === 'unreachable'
+        ? {
+            code: 'PROVIDER_UNREACHABLE',
+            message: `The provider could not be reached for ${formatMs(timeoutMs)}; the gateway keeps checking for a late result`,
+          }
+        : { code: 'TIMED_OUT', message: `No terminal answer from the provider within ${formatMs(timeoutMs)}` },
     transitions: [...gen.transitions, { status: 'TIMED_OUT', providerStatus: gen.providerStatus, at: now }],
+  };
+  return { next, changed: true, transitioned: true };
+}
+
+function formatMs(ms: number): string {
+  return ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
+}
+
+/**
+ * Late recovery: the one transition out of a terminal state. A generation that timed out and
+ * that the provider completed after all becomes COMPLETED; any other answer changes nothing.
+ */
+export function recoverLate(gen: Generation, reading: ProviderReading, now: number): Applied {
+  if (gen.status !== 'TIMED_OUT' || reading.status !== 'COMPLETED' || !reading.video) {
+    return { next: gen, changed: false, transitioned: false };
+  }
+  const next: Generation = {
+    ...gen,
+    status: 'COMPLETED',
+    providerStatus: reading.providerStatus,
+    video: reading.video,
+    error: null,
+    usage: reading.usage ?? gen.usage,
+    updatedAt: now,
+    completedAt: now,
+    transitions: [...gen.transitions, { status: 'COMPLETED', providerStatus: reading.providerStatus, at: now }],
   };
   return { next, changed: true, transitioned: true };
 }

@@ -11,6 +11,8 @@ import type { TransitionBus } from '../domain/ports.js';
 export type Topics = {
   /** Every status transition of one generation, keyed by its id. */
   'generation:transition': [id: string, generation: Generation];
+  /** The store no longer holds this generation. */
+  'generation:removed': [id: string, removed: { id: string }];
 };
 
 export type TransitionEventTarget = PubSubEventTarget<Topics>;
@@ -26,12 +28,21 @@ export function createTransitionBus(eventTarget?: TransitionEventTarget): Transi
     publish(gen) {
       pubsub.publish('generation:transition', gen.id, gen);
     },
+    publishRemoved(id) {
+      pubsub.publish('generation:removed', id, { id });
+    },
     subscribe(id, listener) {
       // One listener straight on the target: no async iterator per subscriber on the delivery path.
       const type = `generation:transition:${id}`;
+      const removedType = `generation:removed:${id}`;
       const onEvent = (event: Event): void => listener((event as CustomEvent<Generation>).detail);
+      const onRemoved = (): void => listener(null);
       raw.addEventListener(type, onEvent);
-      return () => raw.removeEventListener(type, onEvent);
+      raw.addEventListener(removedType, onRemoved);
+      return () => {
+        raw.removeEventListener(type, onEvent);
+        raw.removeEventListener(removedType, onRemoved);
+      };
     },
   };
 }

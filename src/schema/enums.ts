@@ -33,13 +33,17 @@ export const VideoStyleEnum = builder.enumType('VideoStyle', {
 });
 
 export const VideoGenerationStatusEnum = builder.enumType('VideoGenerationStatus', {
-  description: 'Where a generation is. Status never moves backwards; COMPLETED, FAILED and TIMED_OUT are terminal.',
+  description:
+    'Where a generation is. Status never moves backwards; COMPLETED, FAILED and TIMED_OUT are terminal, with one exception: a TIMED_OUT generation that the provider completes after all (checked for LATE_RESULT_WINDOW_MS, 24 h by default) moves to COMPLETED, recorded in `transitions`.',
   values: {
     QUEUED: { description: 'Accepted by the provider, waiting to start.' },
     GENERATING: { description: 'The provider is rendering the video.' },
     COMPLETED: { description: 'Done: `video` is set.' },
     FAILED: { description: 'The provider reported a failure: `error` is set.' },
-    TIMED_OUT: { description: 'No terminal answer within the gateway\'s generation timeout: `error` is set.' },
+    TIMED_OUT: {
+      description:
+        "A read after the gateway's generation timeout still showed it in progress (error code TIMED_OUT), or the provider could not be reached until GENERATION_GIVE_UP_MS (error code PROVIDER_UNREACHABLE): `error` is set. It may still become COMPLETED if the provider finishes it late.",
+    },
   } as const,
 });
 

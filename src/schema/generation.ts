@@ -18,12 +18,16 @@ export const VideoRef = builder.objectRef<VideoFile>('Video').implement({
   fields: (t) => ({
     url: t.string({
       description:
-        "Where to fetch the video: the gateway's archived copy (supports HTTP Range) once downloaded, the provider's URL until then.",
-      resolve: (v, _args, ctx) => (v.archivedFile ? `${ctx.publicUrl()}/videos/${v.archivedFile}` : v.url),
+        "Where to fetch the video. With archiving on (the default), the gateway's own URL, stable from the first COMPLETED event on: it redirects to the provider's URL until the gateway holds its copy, then serves the copy (with HTTP Range), so a saved URL keeps working after the provider's copy expires. With ARCHIVE_VIDEOS=false, the provider's URL (which may expire).",
+      resolve: (v, _args, ctx) => {
+        const slot = v.archiveName ?? v.archivedFile;
+        return slot ? `${ctx.publicUrl()}/videos/${slot}` : v.url;
+      },
     }),
     providerUrl: t.string({
       nullable: true,
       description: "The provider's own URL for the video (it may expire).",
+      // Until the copy exists `url` in the store is still the provider's.
       resolve: (v) => v.providerUrl ?? v.url,
     }),
     archived: t.boolean({
@@ -44,7 +48,7 @@ export const GenerationErrorRef = builder.objectRef<GenerationFailure>('Generati
   description: 'Why a generation ended without a video.',
   fields: (t) => ({
     code: t.exposeString('code', {
-      description: "A short machine-readable code: the provider's error name, or TIMED_OUT, NO_VIDEO, NOT_FOUND.",
+      description: "A short machine-readable code: the provider's error name, or TIMED_OUT, PROVIDER_UNREACHABLE, NO_VIDEO, NOT_FOUND.",
     }),
     message: t.exposeString('message', { description: 'A human-readable explanation.' }),
   }),

@@ -51,6 +51,9 @@ export class CachedStore implements GenerationStore {
   listActive(): Promise<Generation[]> {
     return this.inner.listActive();
   }
+  listTimedOutSince(since: number): Promise<Generation[]> {
+    return this.inner.listTimedOutSince(since);
+  }
   listUnarchived(limit: number): Promise<Generation[]> {
     return this.inner.listUnarchived(limit);
   }

@@ -46,6 +46,12 @@ export class MemoryStore implements GenerationStore {
     return [...this.gens.values()].filter(isActive).map(clone);
   }
 
+  async listTimedOutSince(since: number): Promise<Generation[]> {
+    return [...this.gens.values()]
+      .filter((g) => g.status === 'TIMED_OUT' && g.completedAt !== null && g.completedAt >= since)
+      .map(clone);
+  }
+
   async listUnarchived(limit: number): Promise<Generation[]> {
     if (limit <= 0) return [];
     return [...this.gens.values()]

@@ -1,8 +1,10 @@
 /**
- * The poll scheduler: one timer per non-terminal generation on this instance, so the poller is
- * the only thing that asks the provider about a generation on its own. It decides when to read
- * (the adaptive schedule, backoff after faults, Retry-After), who reads in a cluster (leases),
- * and when a generation has run out of time; every change goes through the tracker.
+ * The poll scheduler: one timer per generation that still needs the provider's word on this
+ * instance, so the poller is the only thing that asks the provider about a generation on its
+ * own. It decides when to read (the adaptive schedule, backoff after faults, Retry-After), who
+ * reads in a cluster (leases), when to give up on a provider that never answers, and when to
+ * look again for a late result of a generation that timed out. Every change goes through the
+ * tracker, which alone decides TIMED_OUT, and only on the provider's word.
  */
 import type { Logger } from 'pino';
 import { ProviderFailure } from '../domain/errors.js';
@@ -19,8 +21,24 @@ export interface PollSchedulerOptions {
   logger: Logger;
   /** Base interval of the poller. @default 5000 */
   pollIntervalMs: number;
-  /** A generation with no terminal answer after this becomes TIMED_OUT. @default 900000 */
+  /**
+   * A generation still in progress after this is TIMED_OUT once a read confirms it (the poller
+   * wakes at the deadline to ask). @default 900000 // 15 min
+   */
   generationTimeoutMs: number;
+  /**
+   * Hard ceiling from creation: a provider that cannot be asked for this long ends the attempts
+   * with TIMED_OUT (code PROVIDER_UNREACHABLE); late recovery still follows.
+   * @default 86400000 // 24 h
+   */
+  giveUpMs?: number;
+  /** How long after timing out a generation is still checked for a late result. @default 86400000 // 24 h */
+  lateResultWindowMs?: number;
+  /**
+   * When late checks happen, in ms after the generation timed out; after the last one, the last
+   * gap repeats. @default [60000, 300000, 900000, 3600000] // 1, 5, 15, 60 min, then hourly
+   */
+  lateSchedule?: readonly number[];
   /** Poll sparsely early and densely around the expected completion. @default true */
   adaptivePolling?: boolean;
   /** Longest wait between two polls after repeated faults. @default 60000 */
@@ -68,9 +86,14 @@ export class PollScheduler {
     return this.pollers.size;
   }
 
-  /** Starts polling a generation unless it is terminal or already polled here. */
+  /**
+   * Starts polling a generation unless it is already polled here or needs no more reads:
+   * terminal, except TIMED_OUT within the late-result window.
+   */
   track(gen: Generation): void {
-    if (this.stopping || isTerminal(gen.status) || this.pollers.has(gen.id)) return;
+    if (this.stopping || this.pollers.has(gen.id)) return;
+    const late = this.nextLateCheck(gen);
+    if (isTerminal(gen.status) && late === null) return;
     const poller: Poller = {
       id: gen.id,
       timer: null,
@@ -82,14 +105,40 @@ export class PollScheduler {
       stopped: false,
     };
     this.pollers.set(gen.id, poller);
-    this.schedule(poller, this.delayFor(gen));
+    // On start-up too: a generation past its deadline is read (delay 0) before it is judged.
+    this.schedule(poller, late ?? this.delayFor(gen));
   }
 
-  /** Resumes polling every non-terminal generation in the store (after a restart). */
+  /**
+   * Resumes polling every unfinished generation in the store, and late checks of those that
+   * timed out within the window (after a restart).
+   */
   async resume(): Promise<number> {
     const active = await this.opts.store.listActive();
-    for (const gen of active) this.track(gen);
-    return active.length;
+    const late = await this.opts.store.listTimedOutSince(this.now() - this.lateWindowMs);
+    for (const gen of [...active, ...late]) this.track(gen);
+    return active.length + late.length;
+  }
+
+  private get lateWindowMs(): number {
+    return this.opts.lateResultWindowMs ?? 86_400_000;
+  }
+
+  /** Delay until the next late check of a TIMED_OUT generation, or null when there is none. */
+  private nextLateCheck(gen: Generation): number | null {
+    if (gen.status !== 'TIMED_OUT' || gen.completedAt === null) return null;
+    const now = this.now();
+    const end = gen.completedAt + this.lateWindowMs;
+    if (now >= end) return null;
+    const steps = this.opts.lateSchedule ?? [60_000, 300_000, 900_000, 3_600_000];
+    const since = now - gen.completedAt;
+    let at = steps.find((s) => s > since);
+    if (at === undefined) {
+      const last = steps[steps.length - 1] ?? 3_600_000;
+      const gap = Math.max(1, last - (steps[steps.length - 2] ?? 0));
+      at = last + Math.ceil((since - last + 1) / gap) * gap;
+    }
+    return Math.max(0, Math.min(at, this.lateWindowMs) - since);
   }
 
   /**
@@ -168,9 +217,10 @@ export class PollScheduler {
     let gen: Generation | null = null;
     try {
       gen = await this.opts.store.get(p.id);
-      if (gen && !isTerminal(gen.status) && this.now() >= this.deadlineOf(gen)) {
-        gen = await this.opts.tracker.change(p.id, (g) => expire(g, this.now(), this.opts.generationTimeoutMs));
-      } else if (gen && !isTerminal(gen.status)) {
+      if (gen === null) {
+        // Gone from the store (retention, a store that restarted empty): tell the streams.
+        this.opts.tracker.forget(p.id);
+      } else if (!isTerminal(gen.status) || gen.status === 'TIMED_OUT') {
         gen = await this.opts.tracker.refresh(p.id, gen);
       }
       p.failures = 0;
@@ -182,21 +232,31 @@ export class PollScheduler {
       gen = await this.afterFailure(p, err);
     }
     if (p.stopped) return;
-    if (!gen || isTerminal(gen.status)) {
+    const late = gen ? this.nextLateCheck(gen) : null;
+    if (!gen || (isTerminal(gen.status) && late === null)) {
       this.untrack(p.id);
       return;
     }
-    if (p.failures > 0) {
+    if (late !== null) {
+      // Timed out: the sparse late-result schedule, whatever the last read did.
+      this.schedule(p, late);
+    } else if (p.failures > 0) {
+      // The provider could not be asked: keep trying with a bounded backoff, honouring
+      // Retry-After. The deadline does not end anything while nobody could ask.
       const backoff = computeBackoff(p.failures, {
         baseMs: this.opts.pollIntervalMs,
         maxMs: this.opts.maxBackoffMs ?? 60_000,
         random: this.random,
       });
-      const untilDeadline = this.deadlineOf(gen) - this.now();
-      this.schedule(p, Math.max(0, Math.min(Math.max(backoff, p.retryAfterMs ?? 0), untilDeadline)));
+      const untilGiveUp = gen.createdAt + this.giveUpMs - this.now();
+      this.schedule(p, Math.max(0, Math.min(Math.max(backoff, p.retryAfterMs ?? 0), untilGiveUp)));
     } else {
       this.schedule(p, this.delayFor(gen));
     }
+  }
+
+  private get giveUpMs(): number {
+    return Math.max(this.opts.giveUpMs ?? 86_400_000, this.opts.generationTimeoutMs);
   }
 
   private async afterFailure(p: Poller, err: unknown): Promise<Generation | null> {
@@ -223,9 +283,10 @@ export class PollScheduler {
     } else {
       this.opts.logger.error({ generationId: p.id, err }, 'poll failed unexpectedly; backing off');
     }
-    // A transient fault must not leave a generation pending forever: the deadline still holds.
-    if (gen && !isTerminal(gen.status) && this.now() >= this.deadlineOf(gen)) {
-      return this.opts.tracker.change(p.id, (g) => expire(g, this.now(), this.opts.generationTimeoutMs)).catch(() => gen);
+    // Time without an answer never times a generation out by itself; only the give-up ceiling
+    // ends the attempts, and late recovery still follows.
+    if (gen && !isTerminal(gen.status) && this.now() >= gen.createdAt + this.giveUpMs) {
+      return this.opts.tracker.change(p.id, (g) => expire(g, this.now(), this.giveUpMs, 'unreachable')).catch(() => gen);
     }
     return gen;
   }

@@ -4,6 +4,7 @@
  * terminal one. It only listens: the poll scheduler is the one that asks the provider.
  */
 import { Repeater } from '@repeaterjs/repeater';
+import { ServiceError } from '../domain/errors.js';
 import { isTerminal, type Generation } from '../domain/generation.js';
 import type { GenerationStore, TransitionBus } from '../domain/ports.js';
 
@@ -70,10 +71,13 @@ export class SubscriptionStreams {
         void push(gen);
         if (isTerminal(gen.status)) stop();
       };
+      // The generation is gone from the store: end with a clear error instead of waiting forever.
+      const gone = (): void => stop(new ServiceError('NOT_FOUND', `The video generation "${id}" no longer exists`));
       let loaded = false;
       const early: Generation[] = [];
       const unsubscribe = this.opts.bus.subscribe(id, (gen) => {
-        if (loaded) emit(gen);
+        if (gen === null) gone();
+        else if (loaded) emit(gen);
         else early.push(gen);
       });
       this.add(end, {
@@ -81,6 +85,7 @@ export class SubscriptionStreams {
         resync: async () => {
           const gen = await this.opts.store.get(id);
           if (gen) emit(gen);
+          else gone();
         },
       });
       try {

@@ -7,13 +7,24 @@
 import type { Logger } from 'pino';
 import { isTerminal, type Generation } from '../domain/generation.js';
 import type { Clock, GenerationStore, Provider, TransitionBus } from '../domain/ports.js';
-import { applyReading, type Applied } from '../domain/state.js';
+import { applyReading, expire, recoverLate, type Applied } from '../domain/state.js';
 
 export interface TrackerOptions {
   store: GenerationStore;
   provider: Provider;
   bus: TransitionBus;
   logger: Logger;
+  /**
+   * A generation that a successful read after this long (from its creation) still shows in
+   * progress becomes TIMED_OUT. Time without an answer never times a generation out here.
+   * @default 900000 // 15 min
+   */
+  generationTimeoutMs?: number;
+  /**
+   * Gives every newly COMPLETED video the name of its archive slot, so its gateway URL is
+   * stable from the first COMPLETED event on. Absent when videos are not archived.
+   */
+  nameArchive?: (gen: Generation) => string;
   /**
    * Cluster mode: another instance may have changed a generation while this one read the
    * provider, so the stored state is read again before an answer is applied.
@@ -59,6 +70,11 @@ export class GenerationTracker {
     return p;
   }
 
+  /** The store no longer holds `id`: open streams end with NOT_FOUND. */
+  forget(id: string): void {
+    this.opts.bus.publishRemoved(id);
+  }
+
   /** Waits for every read or change in flight (shutdown). */
   async settle(): Promise<void> {
     await Promise.allSettled([...this.inflight.values()]);
@@ -67,17 +83,30 @@ export class GenerationTracker {
   private async doRefresh(id: string, known?: Generation): Promise<Generation | null> {
     const current = known ?? (await this.opts.store.get(id));
     if (!current) return null;
-    if (isTerminal(current.status)) return current;
+    // A timed-out generation is still read (late recovery); other terminal states are final.
+    if (isTerminal(current.status) && current.status !== 'TIMED_OUT') return current;
     const reading = await this.opts.provider.read(id);
     // In one process every change to a pending generation goes through here, one at a time
     // (see `inflight`), so what was read is still current. In a cluster another instance may
     // have moved it meanwhile: read it again.
     const latest = this.opts.shared ? ((await this.opts.store.get(id)) ?? current) : current;
-    return this.commit(latest, applyReading(latest, reading, this.now()));
+    const now = this.now();
+    if (latest.status === 'TIMED_OUT') return this.commit(latest, recoverLate(latest, reading, now));
+    const read = await this.commit(latest, applyReading(latest, reading, now));
+    // TIMED_OUT only on the provider's word: this read succeeded, after the deadline, and still
+    // shows the generation in progress.
+    const timeoutMs = this.opts.generationTimeoutMs ?? 900_000;
+    if (!isTerminal(read.status) && now >= read.createdAt + timeoutMs) {
+      return this.commit(read, expire(read, now, timeoutMs, 'deadline'));
+    }
+    return read;
   }
 
   private async commit(previous: Generation, applied: Applied): Promise<Generation> {
     if (!applied.changed) return previous;
+    if (applied.next.status === 'COMPLETED' && applied.next.video && !applied.next.video.archiveName && this.opts.nameArchive) {
+      applied.next.video = { ...applied.next.video, archiveName: this.opts.nameArchive(applied.next) };
+    }
     await this.opts.store.save(applied.next);
     if (applied.transitioned) {
       this.opts.logger.info(

@@ -203,7 +203,7 @@ describe('SqliteStore', () => {
       const db = raw(file);
       try {
         expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-        expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2]);
+        expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2, 3]);
         const columns = (db.pragma('table_info(generations)') as { name: string }[]).map((c) => c.name);
         expect(columns).not.toContain('sort_id');
         expect(columns).toEqual(expect.arrayContaining(['active', 'needs_archiving', 'completion_sample']));

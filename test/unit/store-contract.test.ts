@@ -306,6 +306,18 @@ describe.each(harnesses)('GenerationStore contract: $name', ({ name, kind, open 
       expect(ids(await store.listActive())).toEqual(['z', 'a', 'm']);
     });
 
+    it('listTimedOutSince returns TIMED_OUT generations that timed out at or after a time, and forgets a recovered one', async () => {
+      const out = (id: string, at: number, owner = 'alice') =>
+        gen(id, { status: 'TIMED_OUT', completedAt: at, owner, error: { code: 'TIMED_OUT', message: 'late' } });
+      await saveAll(store, [out('old', T0 - 10), out('edge', T0), out('new', T0 + 5, 'bob'), gen('q'), completed('c', T0 + 1, 1)]);
+      expect(ids(await store.listTimedOutSince(T0)).sort()).toEqual(['edge', 'new']);
+      expect((await store.listTimedOutSince(T0)).find((g) => g.id === 'new')).toStrictEqual(out('new', T0 + 5, 'bob'));
+      // Late recovery: TIMED_OUT becomes COMPLETED, and it is no longer listed.
+      await store.save(completed('edge', T0 + 20, 1));
+      expect(ids(await store.listTimedOutSince(T0))).toEqual(['new']);
+      expect(await store.listTimedOutSince(T0 + 6)).toEqual([]);
+    });
+
     it('countActive counts per owner, non-terminal only', async () => {
       await saveAll(store, [
         gen('a1'),

@@ -50,7 +50,7 @@ export type UserErrorCode =
   /** The provider could not be reached or kept failing. */
   | 'UPSTREAM_UNAVAILABLE';
 
-/** Where a generation is. Status never moves backwards; COMPLETED, FAILED and TIMED_OUT are terminal. */
+/** Where a generation is. Status never moves backwards; COMPLETED, FAILED and TIMED_OUT are terminal, with one exception: a TIMED_OUT generation that the provider completes after all (checked for LATE_RESULT_WINDOW_MS, 24 h by default) moves to COMPLETED, recorded in `transitions`. */
 export type VideoGenerationStatus =
   /** Done: `video` is set. */
   | 'COMPLETED'
@@ -60,7 +60,7 @@ export type VideoGenerationStatus =
   | 'GENERATING'
   /** Accepted by the provider, waiting to start. */
   | 'QUEUED'
-  /** No terminal answer within the gateway's generation timeout: `error` is set. */
+  /** A read after the gateway's generation timeout still showed it in progress (error code TIMED_OUT), or the provider could not be reached until GENERATION_GIVE_UP_MS (error code PROVIDER_UNREACHABLE): `error` is set. It may still become COMPLETED if the provider finishes it late. */
   | 'TIMED_OUT';
 
 /** Vertical resolution of the video. */

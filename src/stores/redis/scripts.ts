@@ -29,10 +29,10 @@ export class LuaScript {
 /**
  * Writes a generation and every index entry in one step.
  * KEYS: 1 record, 2 seq counter, 3 history (owner), 4 active, 5 active-owner (owner),
- *       6 unarchived, 7 recent
+ *       6 unarchived, 7 recent, 8 timed-out
  * ARGV: 1 json, 2 owner, 3 createdAt, 4 id, 5 '1' when active, 6 '1' when unarchived,
  *       7 completedAt of a completion sample or '', 8 the sample ('<resolution>|<duration>|<tookMs>'),
- *       9 retentionMs, 10 recent cap
+ *       9 retentionMs, 10 recent cap, 11 completedAt when TIMED_OUT or ''
  * Returns 0, writing nothing, when the record belongs to another owner (an owner never changes),
  * 1 when written.
  */
@@ -59,6 +59,11 @@ if ARGV[6] == '1' then
   redis.call('ZADD', KEYS[6], seq, id)
 else
   redis.call('ZREM', KEYS[6], id)
+end
+if ARGV[11] ~= '' then
+  redis.call('ZADD', KEYS[8], ARGV[11], id)
+else
+  redis.call('ZREM', KEYS[8], id)
 end
 if ARGV[7] ~= '' then
   local member = string.rep('0', 16 - #seq) .. seq .. '|' .. ARGV[8]

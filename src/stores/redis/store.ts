@@ -14,6 +14,7 @@
  * | `active`                   | zset   | id → seq, non-terminal only (listActive, first-save order)|
  * | `active-owner:<owner>`     | set    | ids, non-terminal only (countActive)                      |
  * | `unarchived`               | zset   | id → seq, completed with a video not archived yet         |
+ * | `timed-out`                | zset   | id → completedAt, TIMED_OUT only (listTimedOutSince)      |
  * | `recent`                   | zset   | `<seq>|<resolution>|<duration>|<tookMs>` → completedAt,   |
  * |                            |        | capped (recentCompletions)                                |
  * | `idem:<owner>:<key>`       | hash   | an idempotency record, with a Redis TTL                   |
@@ -132,7 +133,7 @@ export class RedisStore implements GenerationStore {
   }
 
   /** The Redis key of one kind (tests and diagnostics). */
-  key(kind: 'gen' | 'seq' | 'history' | 'active' | 'active-owner' | 'unarchived' | 'recent' | 'idem', ...parts: string[]): string {
+  key(kind: 'gen' | 'seq' | 'history' | 'active' | 'active-owner' | 'unarchived' | 'recent' | 'timed-out' | 'idem', ...parts: string[]): string {
     return redisKey(this.prefix, kind, ...parts);
   }
 
@@ -158,6 +159,7 @@ export class RedisStore implements GenerationStore {
         this.key('active-owner', gen.owner),
         this.key('unarchived'),
         this.key('recent'),
+        this.key('timed-out'),
       ],
       [
         JSON.stringify(gen),
@@ -170,6 +172,7 @@ export class RedisStore implements GenerationStore {
         sample ? `${sample.resolution}|${sample.duration}|${sample.tookMs}` : '',
         String(this.retentionMs),
         String(this.recentCap),
+        gen.status === 'TIMED_OUT' && gen.completedAt !== null ? String(gen.completedAt) : '',
       ],
     );
     if (done !== 1) {
@@ -183,6 +186,16 @@ export class RedisStore implements GenerationStore {
     const ids = await this.redis.zrange(this.key('active'), 0, -1);
     const gens = await this.fetchLive(this.key('active'), ids, null);
     return gens.filter(isActive);
+  }
+
+  async listTimedOutSince(since: number): Promise<Generation[]> {
+    this.assertOpen();
+    const index = this.key('timed-out');
+    // Older members are of no more use to anyone: drop them as we go.
+    await this.redis.zremrangebyscore(index, '-inf', `(${since}`);
+    const ids = await this.redis.zrangebyscore(index, since, '+inf');
+    const gens = await this.fetchLive(index, ids, null);
+    return gens.filter((g) => g.status === 'TIMED_OUT' && g.completedAt !== null && g.completedAt >= since);
   }
 
   async listUnarchived(limit: number): Promise<Generation[]> {

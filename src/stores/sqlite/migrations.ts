@@ -126,6 +126,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX generations_completed ON generations (completed_at DESC, seq DESC) WHERE completion_sample = 1;
     `,
   },
+  {
+    version: 3,
+    name: 'timed-out index for late recovery',
+    up: `
+      -- listTimedOutSince(): timed-out generations still checked for a late result.
+      CREATE INDEX generations_timed_out ON generations (completed_at) WHERE status = 'TIMED_OUT';
+    `,
+  },
 ];
 
 /** The schema version this code writes; a database with a higher `user_version` is refused. */

@@ -61,6 +61,10 @@ export function prepareStatements(db: Database.Database) {
       `SELECT ${GENERATION_COLUMNS} FROM generations INDEXED BY generations_active
        WHERE active = 1 ORDER BY seq`,
     ),
+    listTimedOutSince: db.prepare<[number], GenerationRow>(
+      `SELECT ${GENERATION_COLUMNS} FROM generations INDEXED BY generations_timed_out
+       WHERE status = 'TIMED_OUT' AND completed_at >= ? ORDER BY completed_at`,
+    ),
     listUnarchived: db.prepare<[number], GenerationRow>(
       `SELECT ${GENERATION_COLUMNS} FROM generations INDEXED BY generations_unarchived
        WHERE needs_archiving = 1 ORDER BY seq LIMIT ?`,

@@ -96,6 +96,11 @@ export class SqliteStore implements GenerationStore {
     else this.saveTx(gen);
   }
 
+  async listTimedOutSince(since: number): Promise<Generation[]> {
+    this.assertOpen();
+    return this.db.transaction(() => this.hydrate(this.stmt.listTimedOutSince.all(since)))();
+  }
+
   async listActive(): Promise<Generation[]> {
     this.assertOpen();
     return this.listActiveTx();
