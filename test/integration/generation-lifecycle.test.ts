@@ -16,7 +16,7 @@ import {
   watchSse,
   watchWs,
   type Gen,
-} from '../utils/core-helpers.js';
+} from '../utils/generation-helpers.js';
 
 let gw: TestGateway | null = null;
 afterEach(async () => {

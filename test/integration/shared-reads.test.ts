@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, waitFor, type TestGateway } from '../utils/gateway.js';
-import { generate, read } from '../utils/core-helpers.js';
+import { generate, read } from '../utils/generation-helpers.js';
 
 let gw: TestGateway | null = null;
 afterEach(async () => {

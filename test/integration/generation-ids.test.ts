@@ -15,7 +15,7 @@ import {
   statuses,
   watchSse,
   watchWs,
-} from '../utils/core-helpers.js';
+} from '../utils/generation-helpers.js';
 
 let gw: TestGateway | null = null;
 afterEach(async () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type GqlError, type TestGateway } from '../utils/gateway.js';
-import { GENERATE_FULL, type GeneratePayload } from '../utils/core-helpers.js';
+import { GENERATE_FULL, type GeneratePayload } from '../utils/generation-helpers.js';
 
 let gw: TestGateway;
 beforeAll(async () => {

@@ -17,7 +17,7 @@ import {
   watchSse,
   watchWs,
   type GeneratePayload,
-} from '../utils/core-helpers.js';
+} from '../utils/generation-helpers.js';
 
 let gw: TestGateway | null = null;
 afterEach(async () => {

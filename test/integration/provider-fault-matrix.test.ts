@@ -1,6 +1,6 @@
 /**
  * Provider faults in combination, with WebSocket and SSE subscribers on every generation at
- * once, while another client keeps being served. Single faults are covered in core-faults.
+ * once, while another client keeps being served. Single faults are covered in provider-faults.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectSse, collectWs, GENERATE, READ, startGateway, UPDATES, type TestGateway } from '../utils/gateway.js';

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, waitFor, type TestGateway } from '../utils/gateway.js';
-import { expectLifecycleInvariants, generate, statuses, watchSse, watchWs, type StreamWatch } from '../utils/core-helpers.js';
+import { expectLifecycleInvariants, generate, statuses, watchSse, watchWs, type StreamWatch } from '../utils/generation-helpers.js';
 
 const gateways: TestGateway[] = [];
 afterEach(async () => {

@@ -5,7 +5,7 @@
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, waitFor, type TestGateway } from '../utils/gateway.js';
-import { generate, watchSse, watchWs, WATCH } from '../utils/core-helpers.js';
+import { generate, watchSse, watchWs, WATCH } from '../utils/generation-helpers.js';
 
 let gw: TestGateway | null = null;
 const sockets: WebSocket[] = [];
