@@ -22,7 +22,7 @@ export class ServiceError extends Error {
   }
 }
 
-/** The codes of GenerateVideoPayload.userErrors (CONTRACT §2). */
+/** The codes of GenerateVideoPayload.userErrors (schema.graphql). */
 export type UserErrorCode =
   | 'INVALID_INPUT'
   | 'UPSTREAM_REJECTED'

@@ -1,6 +1,6 @@
 /**
  * The one place where domain failures become `UserErrorCode`s of GenerateVideoPayload
- * (CONTRACT §2), with the words a caller reads.
+ * (schema.graphql), with the words a caller reads.
  */
 import type { ProviderFailure, ProviderFailureReason, UserErrorCode, UserErrorData } from '../domain/errors.js';
 

@@ -1,5 +1,5 @@
 /**
- * The AI/ML API client (CONTRACT §1), built on ofetch. Two rules shape it:
+ * The AI/ML API client (docs/provider.md), built on ofetch. Two rules shape it:
  *
  * - A create costs money, so a create that may have reached the provider is never sent twice.
  *   The one automatic retry is a refused connection (ECONNREFUSED): nothing was sent.

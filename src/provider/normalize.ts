@@ -1,5 +1,5 @@
 /**
- * Tolerant normalisation of the provider's answers (CONTRACT §1). The provider's shapes vary by
+ * Tolerant normalisation of the provider's answers (docs/provider.md). The provider's shapes vary by
  * model and by date, so every field is read defensively; only a missing id makes a body useless.
  * Everything here is pure and synchronous.
  */
@@ -205,7 +205,7 @@ const DONE_WORDS = new Set(['completed', 'succeeded']);
 const FAILED_WORDS = new Set(['error', 'failed']);
 
 /**
- * CONTRACT §2's status mapping. A done word without a video URL is a failure: the caller can
+ * The status mapping (docs/provider.md §3). A done word without a video URL is a failure: the caller can
  * never get a video out of it. Unknown words are treated as still in progress, so a new status
  * the provider introduces keeps being polled instead of being declared over.
  */

@@ -1,5 +1,5 @@
 /**
- * The AI/ML API wire format (CONTRACT §1) and its normalised form. Wire types are deliberately
+ * The AI/ML API wire format (docs/provider.md) and its normalised form. Wire types are deliberately
  * loose: every field the provider has been seen to vary is `unknown` until normalised.
  */
 import type { AspectRatio, Duration, GenerationFailure, Resolution, Style, Usage, VideoFile } from '../domain/generation.js';

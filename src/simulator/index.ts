@@ -1,5 +1,5 @@
 /**
- * The built-in simulated provider: a real HTTP server speaking CONTRACT §1 and §4.1, used when no
+ * The built-in simulated provider: a real HTTP server speaking docs/provider.md, used when no
  * AIMLAPI_KEY is configured and by tests that need a provider that fails on demand. It imports
  * nothing of the gateway (only helpers of src/lib), so it cannot share the gateway's mistakes.
  */

@@ -5,7 +5,7 @@
 import { SIM_MODELS, type Duration, type Model, type Resolution } from './spec.js';
 import type { Behaviour } from './types.js';
 
-// Scaled from the provider's published timings (CONTRACT §1: 30–40 s for 720p/5 s, about 75 s
+// Scaled from the provider's published timings (docs/provider.md: 30–40 s for 720p/5 s, about 75 s
 // for 1080p) minus the default 3 s queue.
 const GENERATE_MS_5S: Record<Resolution, number> = {
   '360p': 22_000,

@@ -1,5 +1,5 @@
 /**
- * The provider's API as the simulator knows it (CONTRACT §1 and §4.1), written down here on
+ * The provider's API as the simulator knows it (docs/provider.md), written down here on
  * purpose rather than imported from the gateway: a double that shared the gateway's constants
  * would agree with every mistake the gateway makes in them.
  */
@@ -55,5 +55,5 @@ export const IMAGE_FIELDS: Record<Model, readonly ('image_url' | 'tail_image_url
   [SIM_MODELS.transition]: ['image_url', 'tail_image_url'],
 };
 
-/** Image types a base64 data URI may declare: the ones CONTRACT §4.1 calls safe. */
+/** Image types a base64 data URI may declare: the ones docs/provider.md calls safe. */
 export const DATA_URI_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;

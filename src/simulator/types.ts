@@ -1,5 +1,5 @@
 /**
- * Public types of the simulated provider. The simulator speaks CONTRACT §1 over real HTTP so that
+ * Public types of the simulated provider. The simulator speaks docs/provider.md over real HTTP so that
  * the gateway's upstream client is exercised exactly as it would be against the AI/ML API.
  */
 import type { Duration, GenerationPath, Model, Resolution } from './spec.js';
@@ -42,7 +42,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   'never',
 ];
 
-/** HTTP statuses a `status` fault may answer with: the ones CONTRACT §1 lists, plus 403 and 408. */
+/** HTTP statuses a `status` fault may answer with: the ones docs/provider.md lists, plus 403 and 408. */
 export type FaultStatus = 400 | 401 | 403 | 404 | 408 | 429 | 500 | 502 | 503 | 504;
 
 export type Fault =

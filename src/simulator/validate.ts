@@ -1,5 +1,5 @@
 /**
- * Create-body validation with the provider's rules (CONTRACT §1 and §4.1), so a gateway that
+ * Create-body validation with the provider's rules (docs/provider.md), so a gateway that
  * forgets one of them finds out against the simulator rather than against a paid API.
  *
  * Where the provider's documentation is silent the simulator is the stricter of the plausible

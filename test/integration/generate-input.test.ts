@@ -119,7 +119,7 @@ describe('core input: rules checked before the provider', () => {
 /**
  * A GraphQL-level rejection: errors with a code, no data, and a 2xx/4xx status. Values that
  * arrive in variables are checked while executing, literals in the document fail validation:
- * both are BAD_USER_INPUT (CONTRACT §2), the validation ones with yoga's code kept as `reason`.
+ * both are BAD_USER_INPUT (schema.graphql), the validation ones with yoga's code kept as `reason`.
  */
 function expectGraphQLRejection(status: number, body: { data?: unknown; errors?: GqlError[] }, codes = ['BAD_USER_INPUT']): void {
   expect(status, 'a client mistake is never a 5xx').toBeLessThan(500);

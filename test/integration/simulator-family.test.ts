@@ -1,5 +1,5 @@
 /**
- * The simulated provider's PixVerse v5 family (CONTRACT §4.1) over real HTTP: the three models on
+ * The simulated provider's PixVerse v5 family (docs/provider.md) over real HTTP: the three models on
  * the vendor and universal paths, their validation, usage figures, and the record of what a
  * client sent.
  */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Behaviour, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
-// Written out from CONTRACT §1 rather than imported, so these tests check the simulator's own copies.
+// Written out from docs/provider.md rather than imported, so these tests check the simulator's own copies.
 const GENERATION_PATH = '/v2/generate/video/pixverse/generation';
 const PIXVERSE_MODEL = 'pixverse/v5/text-to-video';
 

@@ -16,7 +16,7 @@ function failing(env: Record<string, string>): ConfigError {
   throw new Error(`expected ${JSON.stringify(env)} to be rejected`);
 }
 
-describe('loadConfig: defaults (CONTRACT §3)', () => {
+describe('loadConfig: defaults (README: Configuration)', () => {
   it('an empty environment gives every documented default', () => {
     const c = loadConfig({});
     expect(c.port).toBe(4000);

@@ -17,7 +17,7 @@ function ok(raw: RawGenerationInput) {
 }
 
 describe('validateGenerationInput: defaults', () => {
-  it('fills CONTRACT §1 defaults and trims the prompt', () => {
+  it('fills docs/provider.md defaults and trims the prompt', () => {
     const r = ok({ prompt: '  A fox in snow \n' });
     expect(r.input).toEqual({
       prompt: 'A fox in snow',

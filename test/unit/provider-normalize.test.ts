@@ -182,7 +182,7 @@ describe('normalizeErrorBody', () => {
   });
 });
 
-describe('mapProviderStatus (CONTRACT §2)', () => {
+describe('mapProviderStatus (schema.graphql)', () => {
   it.each([
     ['queued', false, 'QUEUED'],
     ['waiting', false, 'QUEUED'],

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { creditsFor, defaultGenerateMs, SIM_MODELS, SIM_PATHS } from '../../src/simulator/index.js';
 import { imageProblem, validateCreateBody } from '../../src/simulator/validate.js';
 
-// Written out from CONTRACT §1 and §4.1, so the simulator's own copies are what is checked.
+// Written out from docs/provider.md and §4.1, so the simulator's own copies are what is checked.
 const T2V = 'pixverse/v5/text-to-video';
 const I2V = 'pixverse/v5/image-to-video';
 const TRANSITION = 'pixverse/v5/transition';

@@ -45,7 +45,7 @@ function drive(words: (string | ProviderReading)[]): Generation {
   return g;
 }
 
-describe('status mapping (CONTRACT §2)', () => {
+describe('status mapping (schema.graphql)', () => {
   it.each([
     ['queued', false, 'QUEUED'],
     ['waiting', false, 'QUEUED'],

@@ -206,7 +206,7 @@ export async function read(gw: TestGateway, id: string): Promise<Gen | null> {
 }
 
 /**
- * CONTRACT §2 invariants of one subscription's events: status never moves backwards and each
+ * schema.graphql invariants of one subscription's events: status never moves backwards and each
  * status is emitted at most once, progress never decreases and is 1 exactly on COMPLETED, the
  * transition log only grows, and nothing follows a terminal event.
  */
