@@ -10,6 +10,7 @@
  * status and carries the provider's message, and never the API key: ofetch's FetchError keeps
  * the request options (headers included) reachable, so it is never passed on as a cause.
  */
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { createFetch, ofetch } from 'ofetch';
 import type { $Fetch } from 'ofetch';
 import { computeBackoff, parseRetryAfter } from '../lib/backoff.js';
@@ -90,7 +91,7 @@ export interface UpstreamClientOptions {
   random?: () => number;
   /**
    * Waits between retries; must settle early (or be left behind) when the signal aborts.
-   * @default a setTimeout-based sleep that rejects on abort
+   * @default node:timers/promises setTimeout with the signal (rejects on abort)
    */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /**
@@ -124,22 +125,9 @@ interface Answer {
   text: string;
 }
 
+/** Node's own abortable timer: it rejects (with an AbortError) as soon as the signal aborts. */
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return sleepFor(ms, undefined, signal ? { signal } : {});
 }
 
 /** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
