@@ -26,7 +26,10 @@ export class Metrics {
 
   constructor(live: LiveState) {
     const registers = [this.registry];
-    client.collectDefaultMetrics({ register: this.registry, prefix: 'cinegraph_' });
+    // Node's process and runtime metrics keep their standard names (process_cpu_seconds_total,
+    // nodejs_heap_size_used_bytes, …), so stock dashboards and alerts work unchanged; only the
+    // gateway's own metrics below carry the cinegraph_ prefix.
+    client.collectDefaultMetrics({ register: this.registry });
     this.providerRequests = new client.Counter({
       name: 'cinegraph_provider_requests_total',
       help: 'Requests to the AI/ML API by operation (create, read) and outcome (ok, http_<status>, timeout, network, parse)',

@@ -36,7 +36,7 @@ describe('metrics', () => {
     gw = await startGateway({ sim: { queueMs: 100, generateMs: 300 } });
     const before = await scrape(gw);
     expect(metric(before, 'cinegraph_generation_transitions_total')).toBe(0);
-    expect(metric(before, 'cinegraph_process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(metric(before, 'process_resident_memory_bytes')).toBeGreaterThan(0);
 
     const { body } = await gw.gql<{ generateVideo: { generation: { id: string } } }>(GENERATE, { input: { prompt: 'a kite' } });
     const id = body.data!.generateVideo.generation.id;
