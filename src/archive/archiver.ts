@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { GenerationStore } from '../domain/ports.js';
 import type { Generation } from '../domain/generation.js';
+import { needsArchiving } from '../domain/predicates.js';
 import { computeBackoff } from '../lib/backoff.js';
 
 export interface ArchiverOptions {
@@ -82,7 +83,7 @@ export class Archiver {
 
   /** Archives a completed generation's video unless it already is (or is being) archived. */
   enqueue(gen: Generation, attempt = 1): void {
-    if (this.stopped || gen.status !== 'COMPLETED' || !gen.video || gen.video.archivedFile) return;
+    if (this.stopped || !needsArchiving(gen)) return;
     if (this.pending.has(gen.id) && attempt === 1) return;
     this.pending.set(gen.id, null);
     void this.run(gen.id, attempt);
@@ -92,7 +93,7 @@ export class Archiver {
     let error: string | undefined;
     try {
       const gen = await this.opts.store.get(id);
-      if (!gen || gen.status !== 'COMPLETED' || !gen.video || gen.video.archivedFile) {
+      if (!gen?.video || !needsArchiving(gen)) {
         this.pending.delete(id);
         return;
       }

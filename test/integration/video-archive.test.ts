@@ -91,7 +91,9 @@ describe('archived videos', () => {
       const r = await gw!.gql<ReadVideo>(READ_VIDEO, { id });
       return r.body.data?.videoGeneration?.status === 'COMPLETED' ? r.body.data.videoGeneration : null;
     }, 10_000, 'COMPLETED');
-    expect(first.video?.url.startsWith(gw.sim.url) || first.video?.archived).toBe(true);
+    // The gateway's own URL from the first COMPLETED on, whether or not the copy exists yet.
+    expect(first.video?.url.startsWith(`${gw.url}/videos/`)).toBe(true);
+    expect(first.video?.providerUrl?.startsWith(gw.sim.url)).toBe(true);
     const archived = await waitFor(async () => {
       const r = await gw!.gql<ReadVideo>(READ_VIDEO, { id });
       expect(r.body.data?.videoGeneration?.status).toBe('COMPLETED');
@@ -109,7 +111,12 @@ describe('archived videos', () => {
     const r = await gw.gql<ReadVideo>(READ_VIDEO, { id });
     expect(r.body.data?.videoGeneration?.status).toBe('COMPLETED');
     expect(r.body.data?.videoGeneration?.video?.archived).toBe(false);
-    expect(r.body.data?.videoGeneration?.video?.url.startsWith(gw.sim.url)).toBe(true);
+    // No copy: the gateway's URL keeps redirecting to the provider's.
+    const video = r.body.data!.videoGeneration!.video!;
+    expect(video.providerUrl?.startsWith(gw.sim.url)).toBe(true);
+    const res = await fetch(video.url, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(video.providerUrl);
   });
 
   it('can be switched off with ARCHIVE_VIDEOS=false', async () => {
