@@ -66,6 +66,8 @@ interface Poller {
   scheduledAt: number;
   scheduledDelayMs: number;
   stopped: boolean;
+  /** Following a TIMED_OUT generation on the sparse late-result schedule. */
+  late: boolean;
 }
 
 export class PollScheduler {
@@ -81,9 +83,22 @@ export class PollScheduler {
     this.random = opts.random ?? Math.random;
   }
 
-  /** Generations polled by this instance now. */
+  /** Unfinished generations polled by this instance now (late-result checks not included). */
   get active(): number {
-    return this.pollers.size;
+    return this.pollers.size - this.lateCount;
+  }
+
+  /** Timed-out generations this instance still checks for a late result. */
+  get lateChecks(): number {
+    return this.lateCount;
+  }
+
+  private lateCount = 0;
+
+  private setLate(p: Poller, late: boolean): void {
+    if (p.late === late) return;
+    p.late = late;
+    this.lateCount += late ? 1 : -1;
   }
 
   /**
@@ -103,8 +118,10 @@ export class PollScheduler {
       scheduledAt: 0,
       scheduledDelayMs: 0,
       stopped: false,
+      late: false,
     };
     this.pollers.set(gen.id, poller);
+    this.setLate(poller, late !== null);
     // On start-up too: a generation past its deadline is read (delay 0) before it is judged.
     this.schedule(poller, late ?? this.delayFor(gen));
   }
@@ -167,6 +184,7 @@ export class PollScheduler {
     this.sweepTimer = null;
     for (const p of this.pollers.values()) this.cancel(p);
     this.pollers.clear();
+    this.lateCount = 0;
   }
 
   private cancel(p: Poller): void {
@@ -179,6 +197,7 @@ export class PollScheduler {
     const p = this.pollers.get(id);
     if (!p) return;
     this.cancel(p);
+    this.setLate(p, false);
     this.pollers.delete(id);
     void this.opts.lease?.release(id).catch(() => undefined);
   }
@@ -237,6 +256,7 @@ export class PollScheduler {
       this.untrack(p.id);
       return;
     }
+    this.setLate(p, late !== null);
     if (late !== null) {
       // Timed out: the sparse late-result schedule, whatever the last read did.
       this.schedule(p, late);
