@@ -37,7 +37,12 @@ export function exitCodeForGraphQLError(code: string | undefined): ExitCode {
       // The gateway is there but will not talk to us: a connection (credentials) problem.
       return ExitCode.CONNECTION;
     case 'BAD_USER_INPUT':
+    case 'NOT_FOUND':
+    case 'GRAPHQL_PARSE_FAILED':
     case 'GRAPHQL_VALIDATION_FAILED':
+    case 'BAD_REQUEST':
+    case 'OPERATION_RESOLUTION_FAILURE':
+    case 'PERSISTED_QUERY_NOT_FOUND':
     case 'RATE_LIMITED':
       return ExitCode.USER_ERROR;
     case 'UPSTREAM_UNAVAILABLE':

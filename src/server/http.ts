@@ -92,7 +92,7 @@ export function createHttpServer(opts: HttpServerOptions): GatewayHttpServer {
           res,
           tooBig ? 413 : 411,
           tooBig ? `Request body is larger than ${maxBodyBytes} bytes` : 'Request body needs a Content-Length',
-          'BAD_USER_INPUT',
+          'BAD_REQUEST',
           { connection: 'close' },
         );
         req.resume();

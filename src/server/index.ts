@@ -20,6 +20,7 @@ import { useDocumentLimits } from './plugins/use-document-limits.js';
 import { useContractErrorCodes } from './plugins/use-error-codes.js';
 import { useNoIntrospection } from './plugins/use-no-introspection.js';
 import { useOperationNotes } from './plugins/use-operation-notes.js';
+import { useRequestParams } from './plugins/use-request-params.js';
 import type { RouteTable } from './routes/route.js';
 import { serveGraphQLWs } from './ws.js';
 import { createGatewayYoga } from './yoga.js';
@@ -63,6 +64,7 @@ export interface GatewayServer {
 export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
   const { limits, logger } = opts;
   const plugins: Plugin[] = [
+    useRequestParams(),
     useDocumentLimits(limits),
     useCsrfPrevention(),
     useContractErrorCodes(),

@@ -13,7 +13,7 @@
  * refused operation gets `GraphQLError[]`, which leaves the socket and its other operations open.
  */
 import type http from 'node:http';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type Disposable, type ServerOptions } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -176,11 +176,15 @@ export function serveGraphQLWs(opts: GraphQLWsOptions): GraphQLWsServer {
           return refuse([
             err instanceof GraphQLError
               ? asCallerFault(err, 'GRAPHQL_PARSE_FAILED')
-              : gatewayError('BAD_USER_INPUT', err instanceof Error ? err.message : 'Syntax error'),
+              : new GraphQLError(err instanceof Error ? err.message : 'Syntax Error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
           ]);
         }
         const errors: readonly GraphQLError[] = validate(schema, document);
         if (errors.length > 0) return refuse(errors.map((e) => asCallerFault(e, 'GRAPHQL_VALIDATION_FAILED')));
+        // As yoga refuses it over HTTP: several operations and no operationName, or an unknown one.
+        if (!getOperationAST(document, payload.operationName ?? undefined)) {
+          return refuse([gatewayError('OPERATION_RESOLUTION_FAILURE', 'Could not determine what operation to execute.')]);
+        }
         let contextValue;
         try {
           contextValue = await contextFactory();

@@ -52,6 +52,8 @@ export function createGatewayYoga(opts: GatewayYogaOptions): GatewayYoga {
   return createYoga<ServerContext, GatewayContext>({
     schema: opts.schema,
     graphqlEndpoint: opts.graphqlEndpoint ?? '/graphql',
+    // A trusted document's id (GraphQL over HTTP's `documentId`), read by the persisted-documents plugin.
+    extraParamNames: ['documentId'],
     landingPage: false,
     // yoga's own chatter goes to debug; its warnings and errors stay visible.
     logging: {

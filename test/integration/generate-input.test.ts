@@ -130,7 +130,7 @@ function expectGraphQLRejection(status: number, body: { data?: unknown; errors?:
   }
 }
 
-const VALIDATION_CODES = ['BAD_USER_INPUT'];
+const VALIDATION_CODES = ['GRAPHQL_VALIDATION_FAILED'];
 
 describe('core input: values GraphQL itself rejects', () => {
   it('seed 2147483648 in variables (above GraphQL Int) → BAD_USER_INPUT, nothing sent', async () => {
@@ -142,7 +142,7 @@ describe('core input: values GraphQL itself rejects', () => {
     expect(gw.sim.stats.creates).toBe(0);
   });
 
-  it('seed 2147483648 inline in the document → BAD_USER_INPUT, nothing sent', async () => {
+  it('seed 2147483648 inline in the document → GRAPHQL_VALIDATION_FAILED, nothing sent', async () => {
     const { status, body } = await gw.gql(`mutation { generateVideo(input: { prompt: "${OK_PROMPT}", seed: 2147483648 }) { userErrors { code } } }`);
     expectGraphQLRejection(status, body, VALIDATION_CODES);
     expect(gw.sim.stats.creates).toBe(0);
@@ -155,7 +155,7 @@ describe('core input: values GraphQL itself rejects', () => {
     expect(gw.sim.stats.creates).toBe(0);
   });
 
-  it('duration "5" inline in the document → BAD_USER_INPUT, nothing sent', async () => {
+  it('duration "5" inline in the document → GRAPHQL_VALIDATION_FAILED, nothing sent', async () => {
     const { status, body } = await gw.gql(`mutation { generateVideo(input: { prompt: "${OK_PROMPT}", duration: "5" }) { userErrors { code } } }`);
     expectGraphQLRejection(status, body, VALIDATION_CODES);
     expect(gw.sim.stats.creates).toBe(0);

@@ -44,7 +44,7 @@ describe('core ids: unknown ids', () => {
     expect(['error', 'complete']).toContain(end);
     expect(ws.events).toEqual([]);
     expect(ws.errors.length).toBeGreaterThan(0);
-    expect(ws.errors[0]?.extensions?.code, JSON.stringify(ws.errors)).toBe('BAD_USER_INPUT');
+    expect(ws.errors[0]?.extensions?.code, JSON.stringify(ws.errors)).toBe('NOT_FOUND');
     expect(ws.errors[0]?.message).toContain(UNKNOWN);
     await waitFor(() => gw!.app.streams.active === 0, 2000, 'the subscription to be dropped');
     expect(gw.app.scheduler.active).toBe(0);
@@ -57,7 +57,7 @@ describe('core ids: unknown ids', () => {
     expect(['complete', 'eof']).toContain(end);
     expect(sse.events).toEqual([]);
     expect(sse.errors.length).toBeGreaterThan(0);
-    expect(sse.errors[0]?.extensions?.code, JSON.stringify(sse.errors)).toBe('BAD_USER_INPUT');
+    expect(sse.errors[0]?.extensions?.code, JSON.stringify(sse.errors)).toBe('NOT_FOUND');
     await waitFor(() => gw!.app.streams.active === 0, 2000, 'the subscription to be dropped');
   });
 

@@ -69,7 +69,7 @@ describe('request handling', () => {
     const url = await serve([() => true], seen);
     const big = await fetch(`${url}/graphql`, { method: 'POST', body: 'x'.repeat(101) });
     expect(big.status).toBe(413);
-    expect(((await big.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
+    expect(((await big.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
     const chunked = await fetch(`${url}/graphql`, {
       method: 'POST',
       body: new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('{}')), c.close()) }),

@@ -29,7 +29,7 @@ export function useCsrfPrevention(options: CsrfPreventionOptions = {}): Plugin {
               errors: [
                 {
                   message: 'POST bodies must be application/json (or send an X-GraphQL-CSRF header)',
-                  extensions: { code: 'BAD_USER_INPUT' },
+                  extensions: { code: 'BAD_REQUEST' },
                 },
               ],
             }),

@@ -1,8 +1,9 @@
 /**
- * The contract's error codes on HTTP and SSE answers: a document that does not parse or
- * validate, or a malformed request, is BAD_USER_INPUT (yoga gives it a code of its own, kept as
- * `reason`). WebSocket operations are refused with the same codes in ws.ts, as yoga's result
- * processing does not run for them.
+ * The contract's error codes on HTTP and SSE answers. graphql-yoga already spells request, parse
+ * and validation errors as the contract does (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED,
+ * BAD_REQUEST, OPERATION_RESOLUTION_FAILURE); a code from elsewhere in the stack is mapped to the
+ * contract's (errors.ts). WebSocket operations are refused with the same codes in ws.ts, as yoga's
+ * result processing does not run for them.
  */
 import type { Plugin } from 'graphql-yoga';
 import { toContractCode } from '../errors.js';
