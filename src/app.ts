@@ -8,6 +8,10 @@ import type { Config } from './config.js';
 import { Metrics } from './metrics.js';
 import { MemoryRateLimiter } from './stores/memory-rate-limit.js';
 import { DurationEstimator } from './domain/progress.js';
+import { modelOf } from './domain/generation.js';
+import { FsImageStore } from './images/store.js';
+import { createImageRoute } from './server/routes/images.js';
+import { LookupBudget } from './generations/lookups.js';
 import { GenerationService } from './generations/service.js';
 import type { GenerationStore, Provider, RateLimiter } from './domain/ports.js';
 import { CachedStore } from './stores/cached.js';
@@ -15,6 +19,10 @@ import { openSqliteStore } from './stores/sqlite/index.js';
 import { createLogger } from './logger.js';
 import { buildSchema } from './schema/index.js';
 import { createAuthenticator } from './server/auth.js';
+import { createJwtVerifier, type JwtVerifierOptions } from './server/jwt.js';
+import { CostEstimator } from './domain/cost.js';
+import { isUserOwner } from './domain/principal.js';
+import { SpendLedger } from './generations/spend.js';
 import { createGatewayServer, type GatewayServer } from './server/index.js';
 import { createDemoRoute } from './server/routes/demo.js';
 import { createHealthRoute } from './server/routes/health.js';
@@ -45,6 +53,8 @@ export interface AppDeps {
   archiveRetryBaseMs?: number;
   /** The fetch the archiver downloads with, for fault injection in tests. */
   archiveFetch?: typeof globalThis.fetch;
+  /** JWKS fetch timings and clock tolerance of JWT verification, for tests. */
+  jwt?: Omit<JwtVerifierOptions, 'config'>;
   now?: () => number;
 }
 
@@ -86,6 +96,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         logger,
         leaseMs: config.leaseMs,
         generateRatePerMinute: config.generateRatePerMinute,
+        foreignLookupsPerMinute: config.foreignLookupsPerMinute,
         retentionMs: config.retentionMs,
       })
     : null;
@@ -113,6 +124,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     subscriptionsByTransport: () => live.streams?.byTransport() ?? {},
     webSocketConnections: () => live.server?.webSocketCount ?? 0,
   });
+  // Uploaded frames: checked, kept, served at /images/<name>, and sent to the provider as data URIs.
+  const images = new FsImageStore(config.imageDir);
   const provider =
     deps.provider ??
     createProvider(createUpstreamClient({
@@ -125,11 +138,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       },
       onRetry: (info) => metrics.providerRetries.inc({ operation: info.operation }),
       ...deps.upstreamOptions,
-    }));
+    }), { readImage: (name) => images.read(name) });
 
   const estimator = new DurationEstimator();
-  for (const s of await store.recentCompletions(500)) estimator.observe(s.resolution, s.duration, s.tookMs);
+  for (const s of await store.recentCompletions(500)) estimator.observe(s.resolution, s.duration, s.tookMs, s.model);
   const rateLimiter: RateLimiter = cluster?.rateLimiter ?? new MemoryRateLimiter(config.generateRatePerMinute);
+  const lookupBudget = new LookupBudget({
+    limiter: cluster?.lookupRateLimiter ?? new MemoryRateLimiter(config.foreignLookupsPerMinute),
+    now,
+  });
 
   const archiver = config.archiveVideos
     ? new Archiver({
@@ -143,6 +160,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       })
     : null;
 
+  const ownerKind = (owner: string): string =>
+    isUserOwner(owner) ? 'USER' : config.tokens === null && config.jwt === null ? 'ANONYMOUS' : 'SERVICE';
+  const spend = new SpendLedger({
+    store,
+    costs: new CostEstimator(),
+    limitPerDay: config.spendLimitPerDay,
+    onCredits: (owner, credits) => metrics.creditsSpent.inc({ owner_kind: ownerKind(owner) }, credits),
+  });
+
   const bus = createTransitionBus(cluster?.eventTarget);
   const tracker = new GenerationTracker({
     store,
@@ -154,6 +180,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     ...(archiver ? { nameArchive: archiveNameFor } : {}),
     now,
     onTransition: (gen, previous) => {
+      spend.observe(gen, previous);
       metrics.transitions.inc({ status: gen.status });
       if (previous.status === 'TIMED_OUT' && gen.status === 'COMPLETED') {
         metrics.lateResults.inc();
@@ -166,7 +193,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         );
       }
       if (gen.status === 'COMPLETED' && gen.completedAt !== null && gen.inputKnown) {
-        estimator.observe(gen.input.resolution, gen.input.duration, gen.completedAt - gen.createdAt);
+        estimator.observe(gen.input.resolution, gen.input.duration, gen.completedAt - gen.createdAt, modelOf(gen.input));
       }
       if (gen.status === 'COMPLETED') archiver?.enqueue(gen);
     },
@@ -195,8 +222,13 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     logger,
     estimator,
     rateLimiter,
+    lookupBudget,
     maxActiveGenerations: config.maxActiveGenerations,
     maxSubscriptionsPerClient: config.limits.maxSubscriptionsPerClient,
+    generatesPerMinute: config.generateRatePerMinute,
+    spend,
+    images,
+    imageRules: { maxImageBytes: config.maxImageBytes, allowHttpImageUrls: config.allowHttpImageUrls },
     onUserErrors: (errors) => {
       for (const e of errors) metrics.userErrors.inc({ code: e.code });
     },
@@ -223,6 +255,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       const gen = id === null ? null : await store.get(id);
       return gen?.video?.archiveName === name ? (gen.video.providerUrl ?? gen.video.url) : null;
     }),
+    createImageRoute(config.imageDir),
     createDemoRoute(),
     createHealthRoute(cluster ? { instance: cluster.instanceId } : {}),
     ...(config.metrics ? [createMetricsRoute({ registry: metrics.registry, token: config.metricsToken })] : []),
@@ -232,15 +265,21 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const server = createGatewayServer({
     schema: buildSchema(),
     service,
-    authenticate: createAuthenticator(config.tokens),
-    authRequired: config.tokens !== null,
+    authenticate: createAuthenticator(config.tokens, {
+      jwt: config.jwt ? createJwtVerifier({ config: config.jwt, ...deps.jwt }) : null,
+      // Why a token was refused is for the operator only; the caller just gets 401 or 4403.
+      onRefused: (reason) => logger.info({ reason }, 'JSON Web Token refused'),
+    }),
+    authRequired: config.tokens !== null || config.jwt !== null,
     logger,
     introspection: config.introspection,
+    graphiql: config.graphiql,
     corsOrigins: config.corsOrigins,
     routes,
     now,
     publicUrl,
     limits: config.limits,
+    maxImageBytes: config.maxImageBytes,
     onHttpRequest: (r) => metrics.httpRequests.inc({ method: r.method, status: String(r.status) }),
   });
   live.server = server;
@@ -270,7 +309,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         for (const gen of unarchived) archiver.enqueue(gen);
         if (unarchived.length > 0) logger.info({ count: unarchived.length }, 'resumed archiving of finished videos');
       }
-      if (config.tokens === null) {
+      if (config.tokens === null && config.jwt === null) {
         logger.warn('GATEWAY_TOKENS is not set: the gateway is open, and every caller is the same client');
       }
       logger.info({ url: `${url}/graphql` }, 'Cinegraph is ready: GraphiQL at /graphql');

@@ -53,6 +53,14 @@ export interface Config {
   corsOrigins: string[] | null;
   /** @default true */
   introspection: boolean;
+  /** Serve GraphiQL at /graphql (GRAPHIQL). @default the value of `introspection` */
+  graphiql: boolean;
+  /**
+   * Per owner: lookups of ids the store does not hold for this owner (unknown or another's), each
+   * a provider read, in any sliding minute; more answer like an unknown id without asking.
+   * FOREIGN_LOOKUPS_PER_MINUTE @default 30
+   */
+  foreignLookupsPerMinute: number;
   /** @default 'info' */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** @default 10000 */
@@ -68,10 +76,59 @@ export interface Config {
   /** When set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. @default null */
   metricsToken: string | null;
   limits: Limits;
+  /** Webhook delivery (WEBHOOK_*). */
+  webhooks: WebhookConfig;
   /** Cluster mode: how long a poll lease lasts without renewal. @default 30000 */
   leaseMs: number;
   /** Cluster mode: how long records of finished generations are kept. @default 30 days */
   retentionMs: number;
+  /** Largest uploaded frame (MAX_IMAGE_BYTES). @default 10485760 (10 MB) */
+  maxImageBytes: number;
+  /** Accept `http:` frame URLs as well as `https:` (ALLOW_HTTP_IMAGE_URLS). @default false */
+  allowHttpImageUrls: boolean;
+  /**
+   * Where uploaded frames are kept: DATA_DIR/images, or ARCHIVE_DIR/images in cluster mode (a
+   * directory every instance shares, as the provider may be sent any instance's upload).
+   */
+  imageDir: string;
+  /** End-user JSON Web Tokens (JWT_*); null when they are not accepted. @default null */
+  jwt: JwtConfig | null;
+  /** Credits one owner may spend in a rolling 24 h (SPEND_LIMIT_PER_DAY); null for no limit. @default null */
+  spendLimitPerDay: number | null;
+}
+
+/** How end-user JSON Web Tokens are verified: exactly one key source, issuer and audience. */
+export interface JwtConfig {
+  /** JWT_JWKS_URL: a JWKS, fetched and cached, refetched for an unknown `kid` at most once a minute. */
+  jwksUrl: string | null;
+  /** JWT_PUBLIC_KEY: a PEM (SPKI) public key. */
+  publicKey: string | null;
+  /** JWT_SECRET: an HS256 secret (at least 32 bytes). */
+  secret: string | null;
+  /** JWT_ISSUER: the `iss` every token must carry. */
+  issuer: string;
+  /** JWT_AUDIENCE: the `aud` every token must include. */
+  audience: string;
+  /** JWT_OWNER_CLAIM: the claim naming the end user. @default 'sub' */
+  ownerClaim: string;
+}
+
+/** Webhook delivery (CONTRACT §4.2 names the first three variables). */
+export interface WebhookConfig {
+  /** Delays in ms between attempts; attempts stop after the last. WEBHOOK_RETRY_SCHEDULE @default [5000, 300000, 1800000, 7200000, 18000000, 36000000, 86400000] */
+  retryScheduleMs: number[];
+  /** How long one attempt may take, answer included. WEBHOOK_TIMEOUT_MS @default 15000 */
+  timeoutMs: number;
+  /** Allow `http:` and loopback/private targets (local development, tests). WEBHOOK_ALLOW_PRIVATE @default false */
+  allowPrivate: boolean;
+  /** Attempts in flight at once per instance. WEBHOOK_CONCURRENCY @default 16 */
+  concurrency: number;
+  /**
+   * Key that seals signing secrets at rest (at least 32 characters; the same on every instance of
+   * a cluster). WEBHOOK_SECRET_KEY @default null: a random key kept in DATA_DIR; in cluster mode
+   * endpoints cannot be registered without it
+   */
+  secretKey: string | null;
 }
 
 /** Limits on every door; each has its own variable. */
@@ -94,6 +151,10 @@ export interface Limits {
   maxTokens: number;
   /** MAX_QUERY_COST @default 5000 */
   maxCost: number;
+  /** Time to receive a whole request, headers and body; a slower one is answered 408 and dropped. REQUEST_TIMEOUT_MS @default 30000 (30 s) */
+  requestTimeoutMs: number;
+  /** Time to receive a request's headers (at most the request timeout). HEADERS_TIMEOUT_MS @default 10000 (10 s) */
+  headersTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -188,6 +249,78 @@ export function parseTokens(raw: string): ClientToken[] {
   return out;
 }
 
+/** The JWT_* variables: off when no key source is set; otherwise exactly one, plus issuer and audience. */
+function jwtConfig(env: Env): JwtConfig | null {
+  const jwksUrl = url(env, 'JWT_JWKS_URL', null, ['http:', 'https:']);
+  // A PEM pasted into one line of an env file keeps its line breaks as "\n".
+  const publicKey = str(env, 'JWT_PUBLIC_KEY')?.replace(/\\n/g, '\n') ?? null;
+  const secret = str(env, 'JWT_SECRET') ?? null;
+  const set = [jwksUrl && 'JWT_JWKS_URL', publicKey && 'JWT_PUBLIC_KEY', secret && 'JWT_SECRET'].filter(Boolean);
+  const issuer = str(env, 'JWT_ISSUER');
+  const audience = str(env, 'JWT_AUDIENCE');
+  const ownerClaim = str(env, 'JWT_OWNER_CLAIM') ?? 'sub';
+  if (set.length === 0) {
+    const stray = ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_OWNER_CLAIM'].find((n) => str(env, n) !== undefined);
+    if (stray) throw new ConfigError(`${stray} is set but no key to verify tokens with: set JWT_JWKS_URL, JWT_PUBLIC_KEY or JWT_SECRET`);
+    return null;
+  }
+  if (set.length > 1) throw new ConfigError(`Set only one of JWT_JWKS_URL, JWT_PUBLIC_KEY and JWT_SECRET, got ${set.join(' and ')}`);
+  if (issuer === undefined) throw new ConfigError('JWT_ISSUER is required when JWT verification is on');
+  if (audience === undefined) throw new ConfigError('JWT_AUDIENCE is required when JWT verification is on');
+  if (secret !== null && Buffer.byteLength(secret, 'utf8') < 32) throw new ConfigError('JWT_SECRET must be at least 32 bytes');
+  if (publicKey !== null && !/-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/.test(publicKey)) {
+    throw new ConfigError('JWT_PUBLIC_KEY must be a PEM public key ("-----BEGIN PUBLIC KEY-----")');
+  }
+  if (!/^[A-Za-z0-9_.:/-]{1,128}$/.test(ownerClaim)) throw new ConfigError(`JWT_OWNER_CLAIM must be a claim name, got "${ownerClaim}"`);
+  return { jwksUrl, publicKey, secret, issuer, audience, ownerClaim };
+}
+
+/** A positive amount of credits, fractions allowed; null when unset. */
+function credits(env: Env, name: string): number | null {
+  const raw = str(env, name);
+  if (raw === undefined) return null;
+  if (!/^\d+(\.\d+)?$/.test(raw) || !(Number(raw) > 0) || !Number.isFinite(Number(raw))) {
+    throw new ConfigError(`${name} must be a positive number of credits, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+/** HEADERS_TIMEOUT_MS, which node:http requires to be at most REQUEST_TIMEOUT_MS. */
+function headersTimeout(env: Env): number {
+  const request = int(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  const explicit = str(env, 'HEADERS_TIMEOUT_MS') !== undefined;
+  const headers = int(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000);
+  if (explicit && headers > request) {
+    throw new ConfigError(`HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS (${request}), got ${headers}`);
+  }
+  return Math.min(headers, request);
+}
+
+/** The WEBHOOK_* variables. */
+function webhookConfig(env: Env): WebhookConfig {
+  const name = 'WEBHOOK_RETRY_SCHEDULE';
+  const raw = str(env, name);
+  // Not intList: a flat schedule ("60000,60000,60000") is as valid as a growing one.
+  const retryScheduleMs = raw === undefined ? [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 86_400_000] : [];
+  for (const part of raw === undefined ? [] : raw.split(',')) {
+    const t = part.trim();
+    if (!/^\d+$/.test(t)) throw new ConfigError(`${name} must be comma-separated delays in ms, got "${raw}"`);
+    const n = Number(t);
+    if (n < 10 || n > 7 * 86_400_000) throw new ConfigError(`${name}: each delay must be between 10 and ${7 * 86_400_000} ms, got ${n}`);
+    retryScheduleMs.push(n);
+  }
+  if (retryScheduleMs.length > 30) throw new ConfigError(`${name} may hold at most 30 delays, got ${retryScheduleMs.length}`);
+  const secretKey = str(env, 'WEBHOOK_SECRET_KEY') ?? null;
+  if (secretKey !== null && secretKey.length < 32) throw new ConfigError('WEBHOOK_SECRET_KEY must be at least 32 characters');
+  return {
+    retryScheduleMs,
+    timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
+    allowPrivate: bool(env, 'WEBHOOK_ALLOW_PRIVATE', false),
+    concurrency: int(env, 'WEBHOOK_CONCURRENCY', 16, 1, 1000),
+    secretKey,
+  };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -218,6 +351,8 @@ export function loadConfig(env: Env = process.env): Config {
     generateRatePerMinute: int(env, 'GENERATE_RATE_PER_MINUTE', 30, 1, 1_000_000),
     corsOrigins: corsRaw === undefined ? null : corsRaw.split(',').map((s) => s.trim()).filter(Boolean),
     introspection: bool(env, 'INTROSPECTION', true),
+    graphiql: bool(env, 'GRAPHIQL', bool(env, 'INTROSPECTION', true)),
+    foreignLookupsPerMinute: int(env, 'FOREIGN_LOOKUPS_PER_MINUTE', 30, 1, 1_000_000),
     logLevel: logLevel as Config['logLevel'],
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     adaptivePolling: bool(env, 'ADAPTIVE_POLLING', true),
@@ -227,6 +362,17 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: str(env, 'METRICS_TOKEN') ?? null,
     leaseMs: int(env, 'LEASE_MS', 30_000, 100, 3_600_000),
     retentionMs: int(env, 'RETENTION_DAYS', 30, 1, 3650) * 86_400_000,
+    maxImageBytes: int(env, 'MAX_IMAGE_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    allowHttpImageUrls: bool(env, 'ALLOW_HTTP_IMAGE_URLS', false),
+    imageDir: path.join(
+      str(env, 'REDIS_URL') !== undefined
+        ? path.resolve(str(env, 'ARCHIVE_DIR') ?? path.join(str(env, 'DATA_DIR') ?? './data', 'videos'))
+        : path.resolve(str(env, 'DATA_DIR') ?? './data'),
+      'images',
+    ),
+    jwt: jwtConfig(env),
+    spendLimitPerDay: credits(env, 'SPEND_LIMIT_PER_DAY'),
+    webhooks: webhookConfig(env),
     limits: {
       maxBodyBytes: int(env, 'MAX_BODY_BYTES', 100 * 1024, 1024, 64 * 1024 * 1024),
       maxWsPayloadBytes: int(env, 'MAX_WS_PAYLOAD_BYTES', 100 * 1024, 1024, 64 * 1024 * 1024),
@@ -237,6 +383,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxAliases: int(env, 'MAX_ALIASES', 15, 0, 10_000),
       maxTokens: int(env, 'MAX_TOKENS', 2000, 50, 1_000_000),
       maxCost: int(env, 'MAX_QUERY_COST', 5000, 10, 100_000_000),
+      requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      headersTimeoutMs: headersTimeout(env),
     },
   };
 }

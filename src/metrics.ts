@@ -23,6 +23,10 @@ export class Metrics {
   readonly pollLag: client.Histogram;
   readonly archiveAttempts: client.Counter<'outcome'>;
   readonly httpRequests: client.Counter<'method' | 'status'>;
+  readonly webhookAttempts: client.Counter<'outcome'>;
+  readonly webhookAttemptDuration: client.Histogram<'outcome'>;
+  readonly webhookDeliveryLatency: client.Histogram;
+  readonly creditsSpent: client.Counter<'owner_kind'>;
 
   constructor(live: LiveState) {
     const registers = [this.registry];
@@ -85,10 +89,35 @@ export class Metrics {
       labelNames: ['outcome'],
       registers,
     });
+    this.webhookAttempts = new client.Counter({
+      name: 'cinegraph_webhook_attempts_total',
+      help: 'Webhook delivery attempts by outcome (delivered, gone, http_error, timeout, network, refused, secret_unavailable)',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.webhookAttemptDuration = new client.Histogram({
+      name: 'cinegraph_webhook_attempt_duration_seconds',
+      help: 'Duration of one webhook attempt (connect, send, answer), by outcome',
+      labelNames: ['outcome'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
+      registers,
+    });
+    this.webhookDeliveryLatency = new client.Histogram({
+      name: 'cinegraph_webhook_delivery_latency_seconds',
+      help: 'From the transition that caused a webhook to its delivery (retries included)',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200, 86400],
+      registers,
+    });
     this.httpRequests = new client.Counter({
       name: 'cinegraph_http_requests_total',
       help: 'HTTP requests served, by method and status',
       labelNames: ['method', 'status'],
+      registers,
+    });
+    this.creditsSpent = new client.Counter({
+      name: 'cinegraph_credits_spent_total',
+      help: "Provider credits reported for generations this gateway created (meta.usage), by the kind of owner (SERVICE, USER, ANONYMOUS)",
+      labelNames: ['owner_kind'],
       registers,
     });
     new client.Gauge({

@@ -28,13 +28,14 @@ export type UserErrorCode =
   | 'UPSTREAM_REJECTED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'RATE_LIMITED'
-  | 'IDEMPOTENCY_CONFLICT';
+  | 'IDEMPOTENCY_CONFLICT'
+  | 'BUDGET_EXCEEDED';
 
 export interface UserErrorData {
   code: UserErrorCode;
   message: string;
   field: string[] | null;
-  /** For RATE_LIMITED: milliseconds until a retry may succeed. */
+  /** For RATE_LIMITED and BUDGET_EXCEEDED: milliseconds until a retry may succeed. */
   retryAfterMs?: number | null;
 }
 

@@ -16,7 +16,10 @@ import type {
   Resolution,
   Usage,
   VideoFile,
+  VideoModel,
 } from './generation.js';
+import type { SpendRecord } from './cost.js';
+import type { WebhookDelivery, WebhookStore } from './webhooks.js';
 
 export interface PageRequest {
   /** Page size, already clamped by the caller. */
@@ -66,6 +69,8 @@ export interface CompletedSample {
   resolution: Resolution;
   duration: Duration;
   tookMs: number;
+  /** Set for the image models only; absent means text-to-video. */
+  model?: VideoModel;
 }
 
 export interface GenerationStore {
@@ -75,8 +80,12 @@ export interface GenerationStore {
   /**
    * Inserts or replaces a generation; atomic per generation. Its owner is fixed by the first
    * save and never changes: a save under another owner is refused (rejects) and writes nothing.
+   * `outbox`: webhook deliveries this save causes, written in the same atomic write (all or
+   * nothing with the generation).
    */
-  save(gen: Generation): Promise<void>;
+  save(gen: Generation, outbox?: readonly WebhookDelivery[]): Promise<void>;
+  /** Webhook endpoints and deliveries, kept in the same store (src/domain/webhooks.ts). */
+  readonly webhooks: WebhookStore;
   /** Every generation that is not in a terminal status, for the poller to resume. */
   listActive(): Promise<Generation[]>;
   /** TIMED_OUT generations that timed out (`completedAt`) at or after `since`, for late recovery. */
@@ -94,6 +103,11 @@ export interface GenerationStore {
   countActive(owner: string): Promise<number>;
   /** Durations of the most recent completed generations, oldest first, to seed the estimator. */
   recentCompletions(limit: number): Promise<CompletedSample[]>;
+  /**
+   * What an owner's generations created at or after `since` count against its spend, oldest
+   * first (equal createdAt in any order).
+   */
+  spendSince(owner: string, since: number): Promise<SpendRecord[]>;
   /**
    * Atomically claims an idempotency key for a new create, or returns the live record that
    * holds it. Expired records are replaced.

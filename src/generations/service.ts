@@ -9,11 +9,15 @@ import { ProviderFailure, ServiceError, type UserErrorData } from '../domain/err
 import type { DurationEstimator } from '../domain/progress.js';
 import { newGeneration } from '../domain/state.js';
 import type { GenerationStore, Page, PagePosition, Provider, RateLimiter } from '../domain/ports.js';
-import { isTerminal, type Generation, type GenerationInput, type GenerationStatus } from '../domain/generation.js';
+import { isTerminal, modelOf, type Generation, type GenerationInput, type GenerationStatus } from '../domain/generation.js';
 import { inputFingerprint, validateGenerationInput, type RawGenerationInput } from '../domain/validate.js';
+import { DEFAULT_MAX_IMAGE_BYTES, type ImageRules, type ImageStore } from '../domain/images.js';
+import { storeUploads } from './frames.js';
 import type { PollScheduler } from '../watch/scheduler.js';
 import type { SubscriptionStreams } from '../watch/streams.js';
 import type { GenerationTracker } from '../watch/tracker.js';
+import type { LookupBudget } from './lookups.js';
+import type { SpendLedger, SpendReservation } from './spend.js';
 import { userErrorForCreate } from './user-errors.js';
 
 export interface GenerationServiceOptions {
@@ -29,13 +33,34 @@ export interface GenerationServiceOptions {
   maxActiveGenerations: number;
   /** Per client: open subscriptions at once, all transports. @default 1000 */
   maxSubscriptionsPerClient?: number;
+  /** Per owner: creates per minute (the rate limiter's budget), as `viewer.limits` reports it. @default 30 */
+  generatesPerMinute?: number;
+  /** Spend per owner over 24 h, and SPEND_LIMIT_PER_DAY; without it spend is neither counted nor limited. */
+  spend?: SpendLedger;
   /** Called for every userError returned (metrics). */
   onUserErrors?: (errors: UserErrorData[]) => void;
   /** How long an idempotency key is remembered. @default 86400000 (24 h) */
   idempotencyTtlMs?: number;
   /** How long a request waits for an identical one already creating under the same key. @default 45000 */
   idempotencyWaitMs?: number;
+  /**
+   * Budget and negative memory for lookups of ids not in the store for their caller (lookups.ts).
+   * @default undefined // unbudgeted
+   */
+  lookupBudget?: LookupBudget;
+  /** Where uploaded frames are checked and kept; without it, frames may only be URLs. */
+  images?: ImageStore;
+  /** Rules for frames: upload size (MAX_IMAGE_BYTES), http: URLs (ALLOW_HTTP_IMAGE_URLS). @default {} */
+  imageRules?: ImageRules;
   now?: () => number;
+}
+
+/** What `viewer` reports about an owner. */
+export interface ViewerSummary {
+  activeGenerations: number;
+  /** Credits spent in the last 24 h: reported figures, and expected ones for generations not yet reported. */
+  spentLast24h: number;
+  limits: { maxActiveGenerations: number; generatesPerMinute: number; spendPerDay: number | null };
 }
 
 export type CreateResult = { generation: Generation; userErrors: [] } | { generation: null; userErrors: UserErrorData[] };
@@ -94,9 +119,15 @@ export class GenerationService {
   }
 
   private async createUnobserved(owner: string, raw: RawGenerationInput, ctx: { requestId?: string }): Promise<CreateResult> {
-    const v = validateGenerationInput(raw);
+    const rules = this.opts.imageRules ?? {};
+    const v = validateGenerationInput(raw, rules);
     if (!v.ok) return fail(...v.problems.map((p) => ({ code: 'INVALID_INPUT' as const, message: p.message, field: p.field })));
-    const { input, idempotencyKey } = v;
+    const stored = await storeUploads(v.input, v.uploads, this.opts.images, rules.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES);
+    if (!stored.ok) return fail(...stored.problems.map((p) => ({ code: 'INVALID_INPUT' as const, message: p.message, field: p.field })));
+    return this.createValidated(owner, stored.input, v.idempotencyKey, ctx);
+  }
+
+  private async createValidated(owner: string, input: GenerationInput, idempotencyKey: string | null, ctx: { requestId?: string }): Promise<CreateResult> {
     if (idempotencyKey === null) return this.createNew(owner, input, null, ctx);
 
     // Identical requests racing in this process share one attempt; across processes the store's
@@ -118,7 +149,7 @@ export class GenerationService {
     if (rec && rec.fingerprint !== inputFingerprint(input)) return this.conflict();
     if (!rec && res.generation === null) {
       // The first attempt failed cleanly and freed the key: this one may try for itself.
-      return this.createUnobserved(owner, { ...input, idempotencyKey: key }, {});
+      return this.createValidated(owner, input, key, {});
     }
     return res;
   }
@@ -170,15 +201,16 @@ export class GenerationService {
     const release = async (): Promise<void> => {
       if (key !== null) await this.opts.store.releaseKey(owner, key);
     };
-    const limited = await this.checkBudgets(owner);
-    if (limited) {
+    const budget = await this.checkBudgets(owner, input);
+    if (budget.refused) {
       await release();
-      return fail(limited);
+      return fail(budget.refused);
     }
     let reading;
     try {
       reading = await this.opts.provider.create(input, ctx.requestId ? { requestId: ctx.requestId } : {});
     } catch (err) {
+      budget.held?.release();
       return this.createFailed(err, owner, key);
     }
     const now = this.now();
@@ -188,12 +220,21 @@ export class GenerationService {
       input,
       inputKnown: true,
       idempotencyKey: key,
-      expectedDurationMs: this.opts.estimator.expectedMs(input.resolution, input.duration),
+      expectedDurationMs: this.opts.estimator.expectedMs(input.resolution, input.duration, modelOf(input)),
       now,
     });
-    await this.opts.store.save(gen);
+    try {
+      await this.opts.store.save(gen);
+    } finally {
+      // Saved, the generation counts against the owner's spend itself.
+      budget.held?.release();
+    }
+    this.opts.spend?.observe(gen);
     if (key !== null) await this.opts.store.completeKey(owner, key, gen.id);
-    this.opts.logger.info({ generationId: gen.id, client: owner, resolution: input.resolution, duration: input.duration }, 'generation created');
+    this.opts.logger.info(
+      { generationId: gen.id, client: owner, model: modelOf(input), resolution: input.resolution, duration: input.duration },
+      'generation created',
+    );
     this.opts.scheduler.track(gen);
     return { generation: gen, userErrors: [] };
   }
@@ -219,27 +260,39 @@ export class GenerationService {
     return fail(userErrorForCreate(err));
   }
 
-  private async checkBudgets(owner: string): Promise<UserErrorData | null> {
+  private async checkBudgets(
+    owner: string,
+    input: GenerationInput,
+  ): Promise<{ refused: UserErrorData; held?: undefined } | { refused?: undefined; held: SpendReservation | null }> {
     const active = await this.opts.store.countActive(owner);
     if (active >= this.opts.maxActiveGenerations) {
       return {
-        code: 'RATE_LIMITED',
-        message: `At most ${this.opts.maxActiveGenerations} generations may run at once; wait for one to finish`,
-        field: null,
-        retryAfterMs: 5000,
+        refused: {
+          code: 'RATE_LIMITED',
+          message: `At most ${this.opts.maxActiveGenerations} generations may run at once; wait for one to finish`,
+          field: null,
+          retryAfterMs: 5000,
+        },
       };
     }
+    // Before the rate limiter takes a unit, so a create refused for its cost uses none.
+    const held = this.opts.spend ? await this.opts.spend.reserve(owner, input, this.now()) : null;
+    if (held && 'code' in held) return { refused: held };
     const waitMs = await this.opts.rateLimiter.take(owner, this.now());
     if (waitMs > 0) {
+      held?.release();
       return {
-        code: 'RATE_LIMITED',
-        message: `Too many generations started this minute; retry in ${Math.ceil(waitMs / 1000)} s`,
-        field: null,
-        retryAfterMs: waitMs,
+        refused: {
+          code: 'RATE_LIMITED',
+          message: `Too many generations started this minute; retry in ${Math.ceil(waitMs / 1000)} s`,
+          field: null,
+          retryAfterMs: waitMs,
+        },
       };
     }
-    return null;
+    return { held };
   }
+
 
   /**
    * A generation as this client may see it, refreshed from the provider while it is pending.
@@ -260,22 +313,35 @@ export class GenerationService {
     return this.lookup(owner, id, stored !== null);
   }
 
-  /** Looks an id up at the provider; adopts it when the provider knows it and nobody owns it. */
+  /**
+   * Looks an id up at the provider; adopts it when the provider knows it and nobody owns it.
+   * Another owner's id takes exactly the path of an unknown one (the same budget, the same
+   * provider read, the same answer when the provider fails or is slow) and ends as null: nothing
+   * in the answer or its timing tells the two apart.
+   */
   private async lookup(owner: string, id: string, ownedByAnother: boolean): Promise<Generation | null> {
     const k = JSON.stringify([owner, id]);
     const running = this.lookups.get(k);
     if (running) return running;
+    const budget = this.opts.lookupBudget;
     const p = (async () => {
+      // Over budget, or known not to be there: answered as unknown, without asking the provider.
+      if (budget && !(await budget.admit(owner, id))) return null;
       let reading;
       try {
         reading = await this.opts.provider.read(id);
       } catch (err) {
         // A 400 on a read means the provider cannot parse the id: it names nothing.
-        if (err instanceof ProviderFailure && (err.notFound || (err.reason === 'rejected' && err.status === 400))) return null;
-        if (ownedByAnother) return null;
+        if (err instanceof ProviderFailure && (err.notFound || (err.reason === 'rejected' && err.status === 400))) {
+          budget?.rememberMissing(owner, id);
+          return null;
+        }
         throw new ServiceError('UPSTREAM_UNAVAILABLE', 'The provider could not be reached to look this generation up; retry shortly');
       }
-      if (ownedByAnother) return null;
+      if (ownedByAnother) {
+        budget?.rememberMissing(owner, id);
+        return null;
+      }
       const gen = newGeneration({
         reading,
         owner,
@@ -286,13 +352,27 @@ export class GenerationService {
         now: this.now(),
       });
       const raced = await this.opts.store.get(id);
-      if (raced) return raced.owner === owner ? raced : null;
-      await this.opts.store.save(gen);
+      if (raced) return this.ownedOrNull(raced, owner);
+      try {
+        await this.opts.store.save(gen);
+      } catch (err) {
+        // Another owner adopted the same id between the read above and this save (a store
+        // refuses to change an owner): that answers as an unknown id does, not as an error.
+        const winner = await this.opts.store.get(id);
+        if (winner) return this.ownedOrNull(winner, owner);
+        throw err;
+      }
       this.opts.scheduler.track(gen);
       return gen;
     })().finally(() => this.lookups.delete(k));
     this.lookups.set(k, p);
     return p;
+  }
+
+  private ownedOrNull(gen: Generation, owner: string): Generation | null {
+    if (gen.owner === owner) return gen;
+    this.opts.lookupBudget?.rememberMissing(owner, gen.id);
+    return null;
   }
 
   /** The stream behind `videoGenerationUpdates`. Throws NOT_FOUND for an id this client cannot see. */
@@ -315,6 +395,23 @@ export class GenerationService {
       },
       { transport, client: owner },
     );
+  }
+
+  /** Who the caller is to the gateway: what it has running, spent, and the limits that apply. */
+  async viewer(owner: string): Promise<ViewerSummary> {
+    const [activeGenerations, spentLast24h] = await Promise.all([
+      this.opts.store.countActive(owner),
+      this.opts.spend ? this.opts.spend.spentLast24h(owner, this.now()) : Promise.resolve(0),
+    ]);
+    return {
+      activeGenerations,
+      spentLast24h,
+      limits: {
+        maxActiveGenerations: this.opts.maxActiveGenerations,
+        generatesPerMinute: this.opts.generatesPerMinute ?? 30,
+        spendPerDay: this.opts.spend?.limitPerDay ?? null,
+      },
+    };
   }
 
   list(owner: string, args: ListArgs): Promise<Page> {

@@ -55,5 +55,9 @@ export const UserErrorCodeEnum = builder.enumType('UserErrorCode', {
     UPSTREAM_UNAVAILABLE: { description: 'The provider could not be reached or kept failing.' },
     RATE_LIMITED: { description: 'The provider or this gateway\'s limits said "later"; see `retryAfterSeconds`.' },
     IDEMPOTENCY_CONFLICT: { description: 'The idempotency key was already used with a different input.' },
+    BUDGET_EXCEEDED: {
+      description:
+        "The caller's spend limit (SPEND_LIMIT_PER_DAY credits per rolling 24 hours) is reached, or this generation's expected cost would pass it; nothing was sent to the provider. See `retryAfterSeconds` (null when one generation like this costs more than the whole limit).",
+    },
   } as const,
 });

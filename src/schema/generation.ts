@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { UserErrorData } from '../domain/errors.js';
 import { estimatedCompletionAt, generationProgress } from '../domain/progress.js';
 import type { PagePosition } from '../domain/ports.js';
-import { isTerminal, type Generation, type GenerationFailure, type StatusTransition, type VideoFile } from '../domain/generation.js';
+import { isTerminal, modelOf, type Generation, type GenerationFailure, type StatusTransition, type VideoFile } from '../domain/generation.js';
 import { builder } from './builder.js';
 import {
   AspectRatioEnum,
@@ -12,6 +12,7 @@ import {
   VideoStyleEnum,
 } from './enums.js';
 import { DateTime } from './scalars.js';
+import { ImageInputRef, ImageRef, VideoModelEnum } from './images.js';
 
 export const VideoRef = builder.objectRef<VideoFile>('Video').implement({
   description: 'A finished video file.',
@@ -64,7 +65,7 @@ export const StatusTransitionRef = builder.objectRef<StatusTransition>('StatusTr
 });
 
 export const VideoGenerationRef = builder.objectRef<Generation>('VideoGeneration').implement({
-  description: 'One text-to-video generation, from request to finished video.',
+  description: 'One video generation (text-to-video, image-to-video or transition), from request to finished video.',
   fields: (t) => ({
     id: t.exposeID('id', { description: "The provider's generation id, unchanged (it may contain ':' and '/')." }),
     status: t.field({ type: VideoGenerationStatusEnum, description: 'Where the generation is.', resolve: (g) => g.status }),
@@ -79,6 +80,23 @@ export const VideoGenerationRef = builder.objectRef<Generation>('VideoGeneration
     duration: t.int({ description: 'Length of the video in seconds (5 or 8).', resolve: (g) => g.input.duration }),
     style: t.field({ type: VideoStyleEnum, nullable: true, description: 'Visual style, if any.', resolve: (g) => g.input.style }),
     seed: t.int({ nullable: true, description: 'Random seed, if one was given.', resolve: (g) => g.input.seed }),
+    model: t.field({
+      type: VideoModelEnum,
+      description: 'Which model makes the video: TEXT_TO_VIDEO without frames, IMAGE_TO_VIDEO with a first frame, TRANSITION with both.',
+      resolve: (g) => modelOf(g.input),
+    }),
+    firstFrame: t.field({
+      type: ImageRef,
+      nullable: true,
+      description: 'The frame the video starts from (IMAGE_TO_VIDEO and TRANSITION).',
+      resolve: (g) => g.input.firstFrame ?? null,
+    }),
+    lastFrame: t.field({
+      type: ImageRef,
+      nullable: true,
+      description: 'The frame the video ends on (TRANSITION).',
+      resolve: (g) => g.input.lastFrame ?? null,
+    }),
     video: t.field({
       type: VideoRef,
       nullable: true,
@@ -129,7 +147,7 @@ const UserErrorRef = builder.objectRef<UserErrorData>('UserError').implement({
     }),
     retryAfterSeconds: t.int({
       nullable: true,
-      description: 'For RATE_LIMITED (and some UPSTREAM_UNAVAILABLE): seconds to wait before retrying.',
+      description: 'For RATE_LIMITED, BUDGET_EXCEEDED (and some UPSTREAM_UNAVAILABLE): seconds to wait before retrying.',
       resolve: (e) => (e.retryAfterMs != null ? Math.max(1, Math.ceil(e.retryAfterMs / 1000)) : null),
     }),
   }),
@@ -163,6 +181,15 @@ const GenerateVideoInput = builder.inputType('GenerateVideoInput', {
     duration: t.int({ description: 'Seconds: 5 (the default) or 8; P1080 allows only 5.' }),
     style: t.field({ type: VideoStyleEnum, description: 'A visual style; none by default.' }),
     seed: t.int({ description: 'Random seed, 0..2147483647, for repeatable results.' }),
+    firstFrame: t.field({
+      type: ImageInputRef,
+      description:
+        'Set → image-to-video: the video starts from this image. Without it the video is made from the prompt alone (text-to-video). Left without `aspectRatio`, the video follows the image.',
+    }),
+    lastFrame: t.field({
+      type: ImageInputRef,
+      description: 'Set together with `firstFrame` → transition: the video moves from the first frame to this one. Alone it is refused (INVALID_INPUT).',
+    }),
     idempotencyKey: t.string({
       description:
         'Same key from the same client returns the same generation instead of paying for a new one (kept 24 hours; at most 255 characters).',
@@ -196,7 +223,8 @@ builder.mutationType({
   fields: (t) => ({
     generateVideo: t.field({
       type: GenerateVideoPayloadRef,
-      description: 'Starts a text-to-video generation. Follow it with `videoGenerationUpdates`.',
+      description:
+        'Starts a generation: text-to-video, or image-to-video with `firstFrame`, or a transition with `firstFrame` and `lastFrame` (uploads go in a GraphQL multipart request). Follow it with `videoGenerationUpdates`.',
       args: { input: t.arg({ type: GenerateVideoInput, required: true }) },
       resolve: (_root, { input }, ctx) => ctx.service.create(ctx.client, input, { requestId: ctx.requestId }),
     }),

@@ -5,6 +5,8 @@ import './scalars.js';
 import './enums.js';
 import './generation.js';
 import './history.js';
+import './usage.js';
+import './viewer.js';
 
 let cached: GraphQLSchema | null = null;
 

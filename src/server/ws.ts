@@ -18,7 +18,7 @@ import { CloseCode, handleProtocols, makeServer, type Disposable, type ServerOpt
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Limits } from '../config.js';
-import type { Authenticator } from './auth.js';
+import type { Authenticator, Principal } from './auth.js';
 import { asCallerFault, gatewayError, withoutHttpStatus } from './errors.js';
 import type { GatewayYoga } from './yoga.js';
 
@@ -28,6 +28,8 @@ export interface WsExtra {
   readonly request: http.IncomingMessage;
   /** The client this connection authenticated as, set once in onConnect. */
   client?: string;
+  /** Who this connection authenticated as, set once in onConnect. */
+  principal?: Principal;
 }
 
 /**
@@ -97,6 +99,28 @@ export function useWebSocketServer<P extends Record<string, unknown>>(
   };
 }
 
+/** setTimeout's longest delay; a later expiry is reached in steps. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Closes a socket with 4403 (Forbidden) when the credential it signed in with expires: a
+ * graphql-ws client then reconnects, re-evaluating its `connectionParams` for a fresh token.
+ */
+function closeAtExpiry(socket: WebSocket, expiresAt: number): void {
+  let timer: NodeJS.Timeout;
+  const arm = (): void => {
+    const wait = expiresAt - Date.now();
+    if (wait <= 0) {
+      if (socket.readyState === socket.OPEN) socket.close(CloseCode.Forbidden, 'Forbidden: the token has expired');
+      return;
+    }
+    timer = setTimeout(arm, Math.min(wait, MAX_TIMER_MS));
+    timer.unref();
+  };
+  arm();
+  socket.once('close', () => clearTimeout(timer));
+}
+
 /** Arguments yoga's pipeline prepared; graphql-ws hands them back to `execute`/`subscribe`. */
 type EnvelopedArgs = ExecutionArgs & {
   rootValue: { execute: (a: ExecutionArgs) => unknown; subscribe: (a: ExecutionArgs) => unknown };
@@ -137,12 +161,15 @@ export function serveGraphQLWs(opts: GraphQLWsOptions): GraphQLWsServer {
       connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
-      onConnect: (ctx) => {
+      onConnect: async (ctx) => {
         // Browsers cannot set headers on a WebSocket: the token travels in connectionParams.
         // Returning false closes with 4403 Forbidden; throwing would close without a reason.
-        const client = opts.authenticate(ctx.connectionParams?.authorization as string | undefined);
-        if (client === null) return false;
-        ctx.extra.client = client;
+        const credential = ctx.connectionParams?.authorization;
+        const principal = await opts.authenticate(typeof credential === 'string' ? credential : null);
+        if (principal === null) return false;
+        ctx.extra.principal = principal;
+        ctx.extra.client = principal.owner;
+        if (principal.expiresAt !== null) closeAtExpiry(ctx.extra.socket, principal.expiresAt);
         return true;
       },
       onOperation: (ctx, _id, payload) => {
@@ -167,7 +194,7 @@ export function serveGraphQLWs(opts: GraphQLWsOptions): GraphQLWsServer {
           socket: ctx.extra.socket,
           params: payload,
           connectionParams: ctx.connectionParams ?? {},
-          socketClient: ctx.extra.client,
+          ...(ctx.extra.principal ? { socketPrincipal: ctx.extra.principal } : {}),
         });
         let document;
         try {

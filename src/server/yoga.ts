@@ -4,16 +4,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GenerationService } from '../generations/service.js';
+import type { WebhookService } from '../webhooks/service.js';
 import type { GatewayContext } from '../schema/builder.js';
-import type { Authenticator } from './auth.js';
+import type { Authenticator, Principal } from './auth.js';
 import { createMaskError, gatewayError } from './errors.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
+import { createGraphiQLPage } from './graphiql-page.js';
 import type { RequestNotes } from './http.js';
+import { yogaLogging } from './yoga-logging.js';
 
 /** What a transport hands yoga along with the request. */
 export interface ServerContext {
@@ -23,8 +25,8 @@ export interface ServerContext {
   notes?: RequestNotes;
   /** graphql-ws connection parameters; present only for WebSocket operations. */
   connectionParams?: Record<string, unknown>;
-  /** The client a WebSocket authenticated as, once, when it connected. */
-  socketClient?: string;
+  /** Who a WebSocket authenticated as, once, when it connected. */
+  socketPrincipal?: Principal;
 }
 
 export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
@@ -32,6 +34,8 @@ export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
 export interface GatewayYogaOptions {
   schema: GraphQLSchema;
   service: GenerationService;
+  /** Webhook endpoints and deliveries. @default undefined (the webhook fields answer an error) */
+  webhooks?: WebhookService;
   authenticate: Authenticator;
   logger: Logger;
   /** Envelop and yoga plugins, in the order they run. @default [] */
@@ -44,47 +48,52 @@ export interface GatewayYogaOptions {
   publicUrl: () => string;
   /** Where GraphQL is served, over HTTP and WebSocket alike. @default '/graphql' */
   graphqlEndpoint?: string;
+  /** Serve GraphiQL to browsers at the GraphQL endpoint (GRAPHIQL). @default true */
+  graphiql?: boolean;
 }
 
 export function createGatewayYoga(opts: GatewayYogaOptions): GatewayYoga {
   const now = opts.now ?? Date.now;
   const { logger } = opts;
+  const graphiqlPage = createGraphiQLPage();
   return createYoga<ServerContext, GatewayContext>({
     schema: opts.schema,
     graphqlEndpoint: opts.graphqlEndpoint ?? '/graphql',
     // A trusted document's id (GraphQL over HTTP's `documentId`), read by the persisted-documents plugin.
     extraParamNames: ['documentId'],
     landingPage: false,
-    // yoga's own chatter goes to debug; its warnings and errors stay visible.
-    logging: {
-      debug: (...a: unknown[]) => logger.debug({ yoga: a.map(String) }, 'yoga'),
-      info: (...a: unknown[]) => logger.debug({ yoga: a.map(String) }, 'yoga'),
-      warn: (...a: unknown[]) => logger.warn({ yoga: a.map(String) }, 'yoga'),
-      error: (...a: unknown[]) => logger.error({ yoga: a.map(String) }, 'yoga'),
-    },
+    // yoga's own chatter, and its copies of errors clients caused, go to debug (yoga-logging.ts).
+    logging: yogaLogging(logger),
     maskedErrors: { maskError: createMaskError(logger) },
-    graphiql: {
-      title: 'Cinegraph',
-      subscriptionsProtocol: 'WS',
-      defaultQuery: GRAPHIQL_DEFAULT_QUERY,
-    },
-    // Inlines GraphiQL's scripts: the default page loads them from a public CDN.
-    renderGraphiQL,
+    graphiql:
+      opts.graphiql === false
+        ? false
+        : {
+            title: 'Cinegraph',
+            subscriptionsProtocol: 'WS',
+            defaultQuery: GRAPHIQL_DEFAULT_QUERY,
+          },
+    // Inlines GraphiQL's scripts (the default page loads them from a public CDN), and serves the
+    // page with a Content-Security-Policy allowing exactly those (graphiql-page.ts).
+    renderGraphiQL: graphiqlPage.render,
     cors: opts.corsOrigins ? { origin: opts.corsOrigins, credentials: true } : false,
-    plugins: opts.plugins ?? [],
+    plugins: [...(opts.plugins ?? []), graphiqlPage.plugin],
     context: async (initial: YogaInitialContext & ServerContext): Promise<GatewayContext> => {
       const fromWs = initial.connectionParams !== undefined;
       // A WebSocket authenticated once, in onConnect (ws.ts); an HTTP request carries its token.
-      const client = fromWs ? (initial.socketClient ?? null) : opts.authenticate(initial.request.headers.get('authorization'));
+      const viewer = fromWs ? (initial.socketPrincipal ?? null) : await opts.authenticate(initial.request.headers.get('authorization'));
+      const client = viewer?.owner ?? null;
       const { notes } = initial;
       if (notes && client) notes.client = client;
-      if (client === null) {
+      if (viewer === null || client === null) {
         throw gatewayError('UNAUTHENTICATED', 'A valid gateway token is required: send "Authorization: Bearer <token>"');
       }
       return {
         client,
+        viewer,
         requestId: notes?.requestId ?? randomUUID(),
         service: opts.service,
+        ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
         now,
         publicUrl: opts.publicUrl,
         transport: fromWs ? 'ws' : (initial.request.headers.get('accept') ?? '').includes('text/event-stream') ? 'sse' : 'http',

@@ -6,7 +6,9 @@
  */
 import type { ClaimResult, CompletedSample, GenerationStore, IdempotencyRecord, Page, PageRequest } from '../domain/ports.js';
 import type { Generation } from '../domain/generation.js';
+import type { SpendRecord } from '../domain/cost.js';
 import { isActive } from '../domain/predicates.js';
+import type { WebhookDelivery, WebhookStore } from '../domain/webhooks.js';
 
 export class CachedStore implements GenerationStore {
   private readonly finished = new Map<string, Generation>();
@@ -19,6 +21,11 @@ export class CachedStore implements GenerationStore {
 
   get kind(): string {
     return this.inner.kind;
+  }
+
+  /** Webhooks are not cached here: deliveries change with every attempt. */
+  get webhooks(): WebhookStore {
+    return this.inner.webhooks;
   }
 
   async get(id: string): Promise<Generation | null> {
@@ -34,9 +41,9 @@ export class CachedStore implements GenerationStore {
     return gen;
   }
 
-  async save(gen: Generation): Promise<void> {
+  async save(gen: Generation, outbox?: readonly WebhookDelivery[]): Promise<void> {
     this.finished.delete(gen.id);
-    await this.inner.save(gen);
+    await this.inner.save(gen, outbox);
     if (!isActive(gen)) this.remember(gen);
   }
 
@@ -65,6 +72,9 @@ export class CachedStore implements GenerationStore {
   }
   recentCompletions(limit: number): Promise<CompletedSample[]> {
     return this.inner.recentCompletions(limit);
+  }
+  spendSince(owner: string, since: number): Promise<SpendRecord[]> {
+    return this.inner.spendSince(owner, since);
   }
   claimKey(owner: string, key: string, fingerprint: string, now: number, ttlMs: number): Promise<ClaimResult> {
     return this.inner.claimKey(owner, key, fingerprint, now, ttlMs);

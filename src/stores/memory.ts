@@ -9,6 +9,9 @@ import type {
   PageRequest,
 } from '../domain/ports.js';
 import type { Generation } from '../domain/generation.js';
+import type { WebhookDelivery } from '../domain/webhooks.js';
+import { MemoryWebhookStore } from './memory-webhooks.js';
+import { toSpendRecord, type SpendRecord } from '../domain/cost.js';
 import { isActive, isCompletionSample, needsArchiving, toCompletionSample } from '../domain/predicates.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -21,6 +24,7 @@ function comparePosition(a: PagePosition, b: PagePosition): number {
 
 export class MemoryStore implements GenerationStore {
   readonly kind = 'memory';
+  readonly webhooks = new MemoryWebhookStore();
   private readonly gens = new Map<string, Generation>();
   private readonly keys = new Map<string, IdempotencyRecord>();
   private closed = false;
@@ -34,12 +38,13 @@ export class MemoryStore implements GenerationStore {
     return g ? clone(g) : null;
   }
 
-  async save(gen: Generation): Promise<void> {
+  async save(gen: Generation, outbox: readonly WebhookDelivery[] = []): Promise<void> {
     const owner = this.gens.get(gen.id)?.owner;
     if (owner !== undefined && owner !== gen.owner) {
       throw new Error(`MemoryStore: generation ${JSON.stringify(gen.id)} belongs to ${JSON.stringify(owner)}, not ${JSON.stringify(gen.owner)}; an owner never changes`);
     }
     this.gens.set(gen.id, clone(gen));
+    this.webhooks.enqueue(outbox);
   }
 
   async listActive(): Promise<Generation[]> {
@@ -82,6 +87,13 @@ export class MemoryStore implements GenerationStore {
       .sort((a, b) => a.completedAt - b.completedAt)
       .slice(-limit)
       .map(toCompletionSample);
+  }
+
+  async spendSince(owner: string, since: number): Promise<SpendRecord[]> {
+    return [...this.gens.values()]
+      .filter((g) => g.owner === owner && g.createdAt >= since)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((g) => clone(toSpendRecord(g)));
   }
 
   async claimKey(owner: string, key: string, fingerprint: string, now: number, ttlMs: number): Promise<ClaimResult> {

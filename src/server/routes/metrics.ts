@@ -1,5 +1,6 @@
 /** `/metrics`: the Prometheus exposition of the gateway's registry, optionally behind a token. */
-import { createAuthenticator } from '../auth.js';
+import { createTokenMatcher } from '../auth.js';
+import { sendBody } from '../compress.js';
 import type { Route } from './route.js';
 
 /** What the route reads from: a prom-client `Registry` fits. */
@@ -16,7 +17,7 @@ export interface MetricsRouteOptions {
 
 export function createMetricsRoute(options: MetricsRouteOptions): Route {
   const token = options.token ?? null;
-  const authorized = createAuthenticator(token ? [{ client: 'metrics', token }] : null);
+  const authorized = createTokenMatcher(token ? [{ client: 'metrics', token }] : []);
   return async (req, res, pathname) => {
     if (pathname !== '/metrics') return false;
     if (token !== null && !authorized(req.headers.authorization)) {
@@ -25,8 +26,8 @@ export function createMetricsRoute(options: MetricsRouteOptions): Route {
       return true;
     }
     const body = await options.registry.metrics();
-    res.writeHead(200, { 'content-type': options.registry.contentType, 'cache-control': 'no-store' });
-    res.end(body);
+    // gzip or br when the scraper accepts it (Prometheus sends Accept-Encoding: gzip).
+    await sendBody(req, res, 200, { 'cache-control': 'no-store' }, Buffer.from(body), options.registry.contentType);
     return true;
   };
 }

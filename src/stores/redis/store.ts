@@ -46,10 +46,13 @@ import type {
   PagePosition,
   PageRequest,
 } from '../../domain/ports.js';
-import type { Duration, Generation, Resolution } from '../../domain/generation.js';
+import type { Duration, Generation, Resolution, VideoModel } from '../../domain/generation.js';
 import { isActive, isCompletionSample, needsArchiving, toCompletionSample } from '../../domain/predicates.js';
+import { toSpendRecord, type SpendRecord } from '../../domain/cost.js';
 import { redisKey } from './keys.js';
 import { CLAIM, CLEAN, SAVE, UPDATE_EXISTING } from './scripts.js';
+import type { WebhookDelivery } from '../../domain/webhooks.js';
+import { RedisWebhookStore } from './webhooks.js';
 
 /** @default 30 days */
 export const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -123,6 +126,8 @@ export class RedisStore implements GenerationStore {
   private readonly recentCap: number;
   private readonly healthTimeoutMs: number;
   private closed = false;
+  /** Webhook endpoints and deliveries (webhooks.ts); deliveries are written by `save`. */
+  readonly webhooks: RedisWebhookStore;
 
   constructor(opts: RedisStoreOptions) {
     this.redis = opts.redis;
@@ -130,6 +135,7 @@ export class RedisStore implements GenerationStore {
     this.retentionMs = positiveInt('retentionMs', opts.retentionMs, DEFAULT_RETENTION_MS);
     this.recentCap = positiveInt('recentCompletionsCap', opts.recentCompletionsCap, DEFAULT_RECENT_COMPLETIONS_CAP);
     this.healthTimeoutMs = positiveInt('healthTimeoutMs', opts.healthTimeoutMs, 1000);
+    this.webhooks = new RedisWebhookStore({ redis: this.redis, prefix: this.prefix, retentionMs: this.retentionMs }, () => this.assertOpen());
   }
 
   /** The Redis key of one kind (tests and diagnostics). */
@@ -143,9 +149,11 @@ export class RedisStore implements GenerationStore {
     return json === null ? null : (JSON.parse(json) as Generation);
   }
 
-  async save(gen: Generation): Promise<void> {
+  async save(gen: Generation, outbox: readonly WebhookDelivery[] = []): Promise<void> {
     this.assertOpen();
     const rec = this.key('gen', gen.id);
+    // The webhook outbox rides in the same script, after the save's own keys and arguments.
+    const deliveries = this.webhooks.outboxArguments(outbox);
     const active = isActive(gen);
     const unarchived = needsArchiving(gen);
     const sample = isCompletionSample(gen) ? toCompletionSample(gen) : null;
@@ -160,6 +168,7 @@ export class RedisStore implements GenerationStore {
         this.key('unarchived'),
         this.key('recent'),
         this.key('timed-out'),
+        ...deliveries.keys,
       ],
       [
         JSON.stringify(gen),
@@ -169,10 +178,12 @@ export class RedisStore implements GenerationStore {
         active ? '1' : '0',
         unarchived ? '1' : '0',
         sample ? String(gen.completedAt) : '',
-        sample ? `${sample.resolution}|${sample.duration}|${sample.tookMs}` : '',
+        // The image models append their model; text-to-video members keep their original form.
+        sample ? `${sample.resolution}|${sample.duration}|${sample.tookMs}${sample.model ? `|${sample.model}` : ''}` : '',
         String(this.retentionMs),
         String(this.recentCap),
         gen.status === 'TIMED_OUT' && gen.completedAt !== null ? String(gen.completedAt) : '',
+        ...deliveries.args,
       ],
     );
     if (done !== 1) {
@@ -260,9 +271,23 @@ export class RedisStore implements GenerationStore {
     if (!(n > 0)) return [];
     const members = await this.redis.zrange(this.key('recent'), -n, -1);
     return members.map((m) => {
-      const [, resolution, duration, tookMs] = m.split('|');
-      return { resolution: resolution as Resolution, duration: Number(duration) as Duration, tookMs: Number(tookMs) };
+      const [, resolution, duration, tookMs, model] = m.split('|');
+      return {
+        resolution: resolution as Resolution,
+        duration: Number(duration) as Duration,
+        tookMs: Number(tookMs),
+        ...(model ? { model: model as VideoModel } : {}),
+      };
     });
+  }
+
+  /** A score range of the owner's history index; records that expired are skipped (and unindexed). */
+  async spendSince(owner: string, since: number): Promise<SpendRecord[]> {
+    this.assertOpen();
+    const index = this.key('history', owner);
+    const ids = await this.redis.zrangebyscore(index, since, '+inf');
+    const gens = await this.fetchLive(index, ids, owner);
+    return gens.filter((g) => g.createdAt >= since).map(toSpendRecord);
   }
 
   async claimKey(owner: string, key: string, fingerprint: string, now: number, ttlMs: number): Promise<ClaimResult> {

@@ -9,6 +9,7 @@ import {
   type GenerationParams,
   type GenerationRow,
   type KeyRow,
+  type SpendRow,
   type TransitionRow,
 } from './rows.js';
 
@@ -33,7 +34,7 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO generations (${GENERATION_COLUMNS}, active, needs_archiving, completion_sample)
        VALUES (@id, @owner, @status, @provider_status, @prompt, @negative_prompt, @aspect_ratio, @resolution,
          @duration, @style, @seed, @input_known, @video, @error, @usage, @expected_duration_ms, @created_at,
-         @updated_at, @completed_at, @idempotency_key, @active, @needs_archiving, @completion_sample)
+         @updated_at, @completed_at, @idempotency_key, @model, @frames, @active, @needs_archiving, @completion_sample)
        ON CONFLICT (id) DO UPDATE SET
          status = excluded.status, provider_status = excluded.provider_status,
          prompt = excluded.prompt, negative_prompt = excluded.negative_prompt,
@@ -42,7 +43,8 @@ export function prepareStatements(db: Database.Database) {
          video = excluded.video, error = excluded.error, usage = excluded.usage,
          expected_duration_ms = excluded.expected_duration_ms, created_at = excluded.created_at,
          updated_at = excluded.updated_at, completed_at = excluded.completed_at,
-         idempotency_key = excluded.idempotency_key, active = excluded.active,
+         idempotency_key = excluded.idempotency_key, model = excluded.model, frames = excluded.frames,
+         active = excluded.active,
          needs_archiving = excluded.needs_archiving, completion_sample = excluded.completion_sample
        WHERE owner = excluded.owner`,
     ),
@@ -71,8 +73,13 @@ export function prepareStatements(db: Database.Database) {
     ),
     countActive: db.prepare<[string], number>('SELECT count(*) FROM generations WHERE owner = ? AND active = 1').pluck(),
     recentCompletions: db.prepare<[number], CompletionRow>(
-      `SELECT resolution, duration, created_at, completed_at FROM generations
+      `SELECT resolution, duration, created_at, completed_at, model FROM generations
        WHERE completion_sample = 1 ORDER BY completed_at DESC, seq DESC LIMIT ?`,
+    ),
+    /** spendSince(): a range of the owner index (owner, created_at), a few columns per row. */
+    spendSince: db.prepare<[string, number], SpendRow>(
+      `SELECT id, created_at, status, resolution, duration, input_known, usage FROM generations
+       WHERE owner = ? AND created_at >= ? ORDER BY created_at`,
     ),
     pruneKeys: db.prepare<[number]>(
       `DELETE FROM idempotency_keys WHERE rowid IN

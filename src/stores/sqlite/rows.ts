@@ -13,8 +13,12 @@ import type {
   Style,
   Usage,
   VideoFile,
+  FrameImage,
+  VideoModel,
 } from '../../domain/generation.js';
+import { modelOf } from '../../domain/generation.js';
 import { isActive, isCompletionSample, needsArchiving } from '../../domain/predicates.js';
+import type { SpendRecord } from '../../domain/cost.js';
 
 export interface GenerationRow {
   id: string;
@@ -37,6 +41,17 @@ export interface GenerationRow {
   updated_at: number;
   completed_at: number | null;
   idempotency_key: string | null;
+  /** The VideoModel ('text-to-video' for rows saved before the image models). */
+  model: string;
+  /** JSON {@link FramesJson} for the image models, NULL for text-to-video. */
+  frames: string | null;
+}
+
+/** What the `frames` column holds. */
+interface FramesJson {
+  firstFrame: FrameImage | null;
+  lastFrame: FrameImage | null;
+  aspectRatioGiven?: boolean;
 }
 
 export interface TransitionRow {
@@ -56,9 +71,33 @@ export interface KeyRow {
   expires_at: number;
 }
 
+/** The columns `spendSince` reads. */
+export interface SpendRow {
+  id: string;
+  created_at: number;
+  status: string;
+  resolution: string;
+  duration: number;
+  input_known: number;
+  usage: string | null;
+}
+
+export function toSpendRecord(r: SpendRow): SpendRecord {
+  return {
+    id: r.id,
+    createdAt: r.created_at,
+    status: r.status as GenerationStatus,
+    resolution: r.resolution as Resolution,
+    duration: r.duration as Duration,
+    inputKnown: r.input_known === 1,
+    usage: r.usage === null ? null : (JSON.parse(r.usage) as Usage),
+  };
+}
+
 export interface CompletionRow {
   resolution: string;
   duration: number;
+  model: string;
   created_at: number;
   completed_at: number;
 }
@@ -72,7 +111,7 @@ export type GenerationParams = GenerationRow & { active: number; needs_archiving
 
 export const GENERATION_COLUMNS = `id, owner, status, provider_status, prompt, negative_prompt, aspect_ratio, resolution,
   duration, style, seed, input_known, video, error, usage, expected_duration_ms, created_at, updated_at,
-  completed_at, idempotency_key`;
+  completed_at, idempotency_key, model, frames`;
 
 export const KEY_COLUMNS = 'owner, key, fingerprint, state, generation_id, created_at, expires_at';
 
@@ -105,6 +144,15 @@ export function toParams(gen: Generation): GenerationParams {
     updated_at: gen.updatedAt,
     completed_at: gen.completedAt,
     idempotency_key: gen.idempotencyKey,
+    model: modelOf(input),
+    frames:
+      modelOf(input) === 'text-to-video'
+        ? null
+        : toJson({
+            firstFrame: input.firstFrame ?? null,
+            lastFrame: input.lastFrame ?? null,
+            ...(input.aspectRatioGiven === false ? { aspectRatioGiven: false } : {}),
+          } satisfies FramesJson),
     active: isActive(gen) ? 1 : 0,
     needs_archiving: needsArchiving(gen) ? 1 : 0,
     completion_sample: isCompletionSample(gen) ? 1 : 0,
@@ -113,7 +161,7 @@ export function toParams(gen: Generation): GenerationParams {
 
 /** Rebuilds a Generation with the field order and null-vs-missing shapes of types.ts. */
 export function toGeneration(row: GenerationRow, transitions: StatusTransition[]): Generation {
-  return {
+  const gen: Generation = {
     id: row.id,
     owner: row.owner,
     input: {
@@ -138,6 +186,13 @@ export function toGeneration(row: GenerationRow, transitions: StatusTransition[]
     transitions,
     idempotencyKey: row.idempotency_key,
   };
+  // Text-to-video inputs have no model or frame fields at all, as the service builds them.
+  const frames = row.model !== 'text-to-video' ? parseJson<FramesJson>(row.frames) : null;
+  if (frames) {
+    Object.assign(gen.input, { model: row.model as VideoModel, firstFrame: frames.firstFrame, lastFrame: frames.lastFrame });
+    if (frames.aspectRatioGiven === false) gen.input.aspectRatioGiven = false;
+  }
+  return gen;
 }
 
 export function toTransition(row: TransitionRow): StatusTransition {

@@ -16,9 +16,12 @@ import type {
   Page,
   PageRequest,
 } from '../../domain/ports.js';
-import type { Duration, Generation, Resolution, StatusTransition } from '../../domain/generation.js';
+import type { Duration, Generation, Resolution, StatusTransition, VideoModel } from '../../domain/generation.js';
 import { prepareListStatement, prepareStatements, type Statements, type Stmt } from './queries.js';
-import { toGeneration, toLimit, toParams, toRecord, toTransition, type GenerationRow } from './rows.js';
+import type { WebhookDelivery } from '../../domain/webhooks.js';
+import { SqliteWebhookStore } from './webhooks.js';
+import { toGeneration, toLimit, toParams, toRecord, toSpendRecord, toTransition, type GenerationRow } from './rows.js';
+import type { SpendRecord } from '../../domain/cost.js';
 
 /** Built by {@link openSqliteStore}, which configures and migrates the connection first. */
 export class SqliteStore implements GenerationStore {
@@ -28,7 +31,8 @@ export class SqliteStore implements GenerationStore {
   /** list() statements, one per shape (cursor or not, number of statuses): at most a dozen. */
   private readonly listStmts = new Map<string, Stmt<unknown[], GenerationRow>>();
 
-  private readonly saveTx: (gen: Generation) => void;
+  private readonly saveTx: (gen: Generation, outbox: readonly WebhookDelivery[]) => void;
+  readonly webhooks: SqliteWebhookStore;
   private readonly getTx: (id: string) => Generation | null;
   private readonly listActiveTx: () => Generation[];
   private readonly listTx: (owner: string, page: PageRequest) => Page;
@@ -43,15 +47,18 @@ export class SqliteStore implements GenerationStore {
 
     // Writes use IMMEDIATE transactions: they take the write lock up front, so a second process
     // on the same file waits (busy_timeout) instead of failing on a read-to-write upgrade.
-    const save = db.transaction((gen: Generation) => {
+    this.webhooks = new SqliteWebhookStore(db, () => this.assertOpen());
+    const save = db.transaction((gen: Generation, outbox: readonly WebhookDelivery[]) => {
       // The upsert leaves a row of another owner alone: an owner never changes.
       if (s.upsertGeneration.run(toParams(gen)).changes === 0) {
         throw new Error(`SQLite store: generation ${JSON.stringify(gen.id)} belongs to another owner than ${JSON.stringify(gen.owner)}; an owner never changes`);
       }
       s.trimTransitions.run(gen.id, gen.transitions.length);
       gen.transitions.forEach((t, idx) => s.upsertTransition.run(gen.id, idx, t.status, t.providerStatus, t.at));
+      // The outbox: deliveries this transition causes, committed with it or not at all.
+      this.webhooks.enqueue(outbox);
     });
-    this.saveTx = (gen) => save.immediate(gen);
+    this.saveTx = (gen, outbox) => save.immediate(gen, outbox);
 
     // Reads run in a transaction too, so a row and its transitions come from one snapshot.
     this.getTx = db.transaction((id: string) => {
@@ -89,11 +96,11 @@ export class SqliteStore implements GenerationStore {
     }
   }
 
-  async save(gen: Generation): Promise<void> {
+  async save(gen: Generation, outbox: readonly WebhookDelivery[] = []): Promise<void> {
     this.assertOpen();
     // A generation's first save records a paid create (and its id): that one is synced.
-    if (gen.createdAt === gen.updatedAt) this.durably(() => this.saveTx(gen));
-    else this.saveTx(gen);
+    if (gen.createdAt === gen.updatedAt) this.durably(() => this.saveTx(gen, outbox));
+    else this.saveTx(gen, outbox);
   }
 
   async listTimedOutSince(since: number): Promise<Generation[]> {
@@ -129,7 +136,17 @@ export class SqliteStore implements GenerationStore {
     return this.stmt.recentCompletions
       .all(n)
       .reverse()
-      .map((r) => ({ resolution: r.resolution as Resolution, duration: r.duration as Duration, tookMs: r.completed_at - r.created_at }));
+      .map((r) => ({
+        resolution: r.resolution as Resolution,
+        duration: r.duration as Duration,
+        tookMs: r.completed_at - r.created_at,
+        ...(r.model !== 'text-to-video' ? { model: r.model as VideoModel } : {}),
+      }));
+  }
+
+  async spendSince(owner: string, since: number): Promise<SpendRecord[]> {
+    this.assertOpen();
+    return this.stmt.spendSince.all(owner, since).map(toSpendRecord);
   }
 
   async claimKey(owner: string, key: string, fingerprint: string, now: number, ttlMs: number): Promise<ClaimResult> {

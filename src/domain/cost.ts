@@ -1,0 +1,84 @@
+/**
+ * What generations cost, in the provider's credits (`meta.usage.credits_used`), and what one is
+ * expected to cost before the provider has said.
+ *
+ * The expected cost of a shape (resolution and duration; the model, once generations carry one)
+ * is the last figure the provider reported for that shape. A shape never seen yet is scaled from
+ * the nearest seen one by the relative prices the provider publishes for PixVerse v5 (per clip:
+ * 360p and 540p the same, 720p 4/3 of that, 1080p twice 720p; 8 s twice 5 s). With nothing seen
+ * at all there is no estimate (0): the spend check then holds at the limit itself.
+ */
+import type { Duration, Generation, GenerationStatus, Resolution, Usage } from './generation.js';
+
+/** What one generation counts against its owner's spend: what `GenerationStore.spendSince` returns. */
+export interface SpendRecord {
+  id: string;
+  createdAt: number;
+  status: GenerationStatus;
+  resolution: Resolution;
+  duration: Duration;
+  /** False when the gateway adopted an id it did not create: that one was not spent here. */
+  inputKnown: boolean;
+  usage: Usage | null;
+}
+
+export function toSpendRecord(gen: Generation): SpendRecord {
+  return {
+    id: gen.id,
+    createdAt: gen.createdAt,
+    status: gen.status,
+    resolution: gen.input.resolution,
+    duration: gen.input.duration,
+    inputKnown: gen.inputKnown,
+    usage: gen.usage,
+  };
+}
+
+/** Relative price of each shape (published per-clip prices, 360p/5 s = 1). */
+const RELATIVE_PRICE: Record<Resolution, number> = { '360p': 1, '540p': 1, '720p': 4 / 3, '1080p': 8 / 3 };
+const DURATION_FACTOR: Record<Duration, number> = { 5: 1, 8: 2 };
+
+function relativePrice(resolution: Resolution, duration: Duration): number {
+  return RELATIVE_PRICE[resolution] * DURATION_FACTOR[duration];
+}
+
+type Shape = Pick<SpendRecord, 'resolution' | 'duration'>;
+const shapeKey = (s: Shape): string => `${s.resolution}|${s.duration}`;
+
+export class CostEstimator {
+  /** Last reported credits per shape, with its relative price for scaling. */
+  private readonly seen = new Map<string, { credits: number; relative: number }>();
+
+  /** Learns from a generation whose provider reported its credits. */
+  observe(rec: Shape & { inputKnown: boolean; usage: Usage | null }): void {
+    const credits = rec.usage?.creditsUsed;
+    if (!rec.inputKnown || credits === null || credits === undefined || !Number.isFinite(credits) || credits < 0) return;
+    this.seen.set(shapeKey(rec), { credits, relative: relativePrice(rec.resolution, rec.duration) });
+  }
+
+  /** The credits a generation of this shape is expected to cost; 0 while nothing is known. */
+  expected(shape: Shape): number {
+    const exact = this.seen.get(shapeKey(shape));
+    if (exact) return exact.credits;
+    const want = relativePrice(shape.resolution, shape.duration);
+    let best: { credits: number; relative: number } | null = null;
+    for (const s of this.seen.values()) {
+      if (!best || Math.abs(Math.log(s.relative / want)) < Math.abs(Math.log(best.relative / want))) best = s;
+    }
+    return best ? (best.credits * want) / best.relative : 0;
+  }
+
+  /**
+   * What a generation counts against its owner's spend: the provider's figure once reported;
+   * until then its expected cost while it may still be charged (pending, completed, timed out
+   * and possibly completing late), and nothing once it failed.
+   */
+  costOf(rec: SpendRecord): number {
+    // An id the caller only looked up was created (and paid for) outside this gateway.
+    if (!rec.inputKnown) return 0;
+    const credits = rec.usage?.creditsUsed;
+    if (credits !== null && credits !== undefined && Number.isFinite(credits)) return Math.max(0, credits);
+    if (rec.status === 'FAILED') return 0;
+    return this.expected(rec);
+  }
+}
