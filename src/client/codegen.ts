@@ -40,9 +40,10 @@ export function codegenConfig(out: string = CLIENT_GENERATED_DIR, root: string =
           useTypeImports: true,
           // Enums as string unions: `'P720'` type-checks without importing an enum object.
           enumsAsTypes: true,
-          // Every custom scalar must be mapped: DateTime arrives as an ISO-8601 string.
+          // Every custom scalar must be mapped: DateTime arrives as an ISO-8601 string; File is an
+          // upload (a WHATWG File or Blob, sent with a GraphQL multipart request).
           strictScalars: true,
-          scalars: { DateTime: 'string' },
+          scalars: { DateTime: 'string', File: 'File | Blob' },
         },
       },
     },

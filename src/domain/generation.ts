@@ -18,6 +18,32 @@ export type Style = (typeof STYLES)[number];
 export const STATUSES = ['QUEUED', 'GENERATING', 'COMPLETED', 'FAILED', 'TIMED_OUT'] as const;
 export type GenerationStatus = (typeof STATUSES)[number];
 
+/** The PixVerse v5 models, in the gateway's words; src/provider/wire.ts maps them to the provider's ids. */
+export const VIDEO_MODELS = ['text-to-video', 'image-to-video', 'transition'] as const;
+export type VideoModel = (typeof VIDEO_MODELS)[number];
+
+/** Image types the provider takes safely, recognised by their magic bytes. */
+export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
+export type ImageContentType = (typeof IMAGE_TYPES)[number];
+
+/**
+ * A frame the caller gave: a URL the provider fetches itself (the gateway never does), or an
+ * uploaded file the gateway checked and stored under an unguessable name.
+ */
+export type FrameImage =
+  | { source: 'url'; url: string }
+  | {
+      source: 'file';
+      /** The stored file's name (served at /images/<name>). */
+      name: string;
+      contentType: ImageContentType;
+      byteSize: number;
+      width: number;
+      height: number;
+      /** SHA-256 of the bytes, hex: the same bytes are the same input. */
+      sha256: string;
+    };
+
 export const MAX_PROMPT_LENGTH = 2048;
 export const MAX_SEED = 2_147_483_647;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -31,6 +57,22 @@ export interface GenerationInput {
   duration: Duration;
   style: Style | null;
   seed: number | null;
+  /** Which model; absent on inputs saved before the image models existed, which are text-to-video. */
+  model?: VideoModel;
+  /** The first frame (image-to-video and transition). */
+  firstFrame?: FrameImage | null;
+  /** The last frame (transition). */
+  lastFrame?: FrameImage | null;
+  /**
+   * False when the caller left the aspect ratio out of an image-to-video request: the video then
+   * follows the image's shape and `aspectRatio` is not sent. Absent means given (or defaulted).
+   */
+  aspectRatioGiven?: boolean;
+}
+
+/** The model an input asks for. */
+export function modelOf(input: GenerationInput): VideoModel {
+  return input.model ?? 'text-to-video';
 }
 
 export interface VideoFile {

@@ -2,7 +2,7 @@
  * Questions every store asks of a generation to keep its indexes, answered once here so the
  * stores cannot disagree. Pure functions of the domain `Generation`.
  */
-import { isTerminal, type Generation } from './generation.js';
+import { isTerminal, modelOf, type Generation } from './generation.js';
 import type { CompletedSample } from './ports.js';
 
 /** Not in a terminal status: the poller still follows it, and it counts against the owner's budget. */
@@ -27,5 +27,8 @@ export type SampledGeneration = Generation & { completedAt: number };
 
 /** What the estimator learns from a generation that {@link isCompletionSample}. */
 export function toCompletionSample(gen: SampledGeneration): CompletedSample {
-  return { resolution: gen.input.resolution, duration: gen.input.duration, tookMs: gen.completedAt - gen.createdAt };
+  const sample: CompletedSample = { resolution: gen.input.resolution, duration: gen.input.duration, tookMs: gen.completedAt - gen.createdAt };
+  const model = modelOf(gen.input);
+  if (model !== 'text-to-video') sample.model = model;
+  return sample;
 }

@@ -3,7 +3,7 @@
  * expected when the generation was created, so it rises monotonically and reaches 1 only when
  * the generation is COMPLETED.
  */
-import type { Duration, Generation, Resolution } from './generation.js';
+import type { Duration, Generation, Resolution, VideoModel } from './generation.js';
 
 /**
  * The provider's published timings: about 30–40 s for 720p/5 s and about 75 s for 1080p.
@@ -48,9 +48,10 @@ export function estimatedCompletionAt(gen: Generation, now: number, minAheadMs =
 }
 
 /**
- * Learns expected durations from completed generations of the same resolution and duration
- * (an exponentially weighted mean, so the estimate follows the provider when it speeds up or
- * slows down), falling back to the published timings.
+ * Learns expected durations from completed generations of the same model, resolution and
+ * duration (an exponentially weighted mean, so the estimate follows the provider when it speeds
+ * up or slows down). A model not seen at that shape yet borrows what text-to-video taught (the
+ * provider publishes no separate timings for the image models), then the published timings.
  */
 export class DurationEstimator {
   private readonly learned = new Map<string, { meanMs: number; samples: number }>();
@@ -58,13 +59,22 @@ export class DurationEstimator {
   /** Weight of the newest sample once warmed up. */
   constructor(private readonly alpha = 0.2) {}
 
-  expectedMs(resolution: Resolution, duration: Duration): number {
-    return this.learned.get(`${resolution}/${duration}`)?.meanMs ?? publishedDurationMs(resolution, duration);
+  /** Text-to-video keeps the keys it always had (`720p/5`); the image models are prefixed. */
+  private static key(resolution: Resolution, duration: Duration, model: VideoModel): string {
+    return model === 'text-to-video' ? `${resolution}/${duration}` : `${model}/${resolution}/${duration}`;
   }
 
-  observe(resolution: Resolution, duration: Duration, tookMs: number): void {
+  expectedMs(resolution: Resolution, duration: Duration, model: VideoModel = 'text-to-video'): number {
+    return (
+      this.learned.get(DurationEstimator.key(resolution, duration, model))?.meanMs ??
+      this.learned.get(DurationEstimator.key(resolution, duration, 'text-to-video'))?.meanMs ??
+      publishedDurationMs(resolution, duration)
+    );
+  }
+
+  observe(resolution: Resolution, duration: Duration, tookMs: number, model: VideoModel = 'text-to-video'): void {
     if (!(tookMs > 0)) return;
-    const key = `${resolution}/${duration}`;
+    const key = DurationEstimator.key(resolution, duration, model);
     const cur = this.learned.get(key);
     if (!cur) {
       this.learned.set(key, { meanMs: tookMs, samples: 1 });

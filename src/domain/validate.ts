@@ -8,10 +8,13 @@ import {
   MAX_SEED,
   type AspectRatio,
   type Duration,
+  type FrameImage,
   type GenerationInput,
   type Resolution,
+  type VideoModel,
   type Style,
 } from './generation.js';
+import { imageUrlProblem, DEFAULT_MAX_IMAGE_BYTES, type FrameField, type ImageRules, type RawImageInput, type UploadedImage } from './images.js';
 
 export interface InputProblem {
   field: string[];
@@ -28,10 +31,26 @@ export interface RawGenerationInput {
   style?: Style | null;
   seed?: number | null;
   idempotencyKey?: string | null;
+  /** Set → image-to-video. */
+  firstFrame?: RawImageInput | null;
+  /** Set with firstFrame → transition; alone it is refused. */
+  lastFrame?: RawImageInput | null;
+}
+
+/** An uploaded frame that passed the checks its declared size allows; its bytes are checked next. */
+export interface PendingUpload {
+  field: FrameField;
+  file: UploadedImage;
 }
 
 export type ValidationResult =
-  | { ok: true; input: GenerationInput; idempotencyKey: string | null }
+  | {
+      ok: true;
+      /** Frames given as URLs are in place; uploaded ones are filled in once stored (`uploads`). */
+      input: GenerationInput;
+      idempotencyKey: string | null;
+      uploads: PendingUpload[];
+    }
   | { ok: false; problems: InputProblem[] };
 
 /** Counts characters as the provider does (code points), not UTF-16 units. */
@@ -75,8 +94,58 @@ function checkText(value: string, field: string, label: string, problems: InputP
   return text;
 }
 
-export function validateGenerationInput(raw: RawGenerationInput): ValidationResult {
+/** Checks one `ImageInput`: exactly one of url or file, a URL the provider may fetch, a file within size. */
+function checkFrame(
+  raw: RawImageInput,
+  field: FrameField,
+  rules: ImageRules,
+  problems: InputProblem[],
+  uploads: PendingUpload[],
+): FrameImage | null {
+  const hasUrl = raw.url != null;
+  const hasFile = raw.file != null;
+  if (hasUrl === hasFile) {
+    problems.push({
+      field: ['input', field],
+      message: hasUrl ? `${field}: give either url or file, not both` : `${field}: give exactly one of url or file`,
+    });
+    return null;
+  }
+  if (hasUrl) {
+    const url = (raw.url as string).trim();
+    const problem = imageUrlProblem(url, rules);
+    if (problem) {
+      problems.push({ field: ['input', field, 'url'], message: `${field}.${problem}` });
+      return null;
+    }
+    return { source: 'url', url };
+  }
+  const file = raw.file as UploadedImage;
+  const max = rules.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES;
+  if (!(file.size > 0)) {
+    problems.push({ field: ['input', field, 'file'], message: `${field}.file is empty` });
+  } else if (file.size > max) {
+    problems.push({ field: ['input', field, 'file'], message: `${field}.file must be at most ${max} bytes (got ${file.size})` });
+  } else {
+    uploads.push({ field, file });
+  }
+  return null;
+}
+
+export function validateGenerationInput(raw: RawGenerationInput, rules: ImageRules = {}): ValidationResult {
   const problems: InputProblem[] = [];
+  const uploads: PendingUpload[] = [];
+  let firstFrame: FrameImage | null = null;
+  let lastFrame: FrameImage | null = null;
+  if (raw.lastFrame != null && raw.firstFrame == null) {
+    problems.push({
+      field: ['input', 'lastFrame'],
+      message: 'lastFrame needs a firstFrame: a transition goes from the first frame to the last (use firstFrame alone to animate one image)',
+    });
+  } else {
+    if (raw.firstFrame != null) firstFrame = checkFrame(raw.firstFrame, 'firstFrame', rules, problems, uploads);
+    if (raw.lastFrame != null) lastFrame = checkFrame(raw.lastFrame, 'lastFrame', rules, problems, uploads);
+  }
   const prompt = checkText(raw.prompt, 'prompt', 'prompt', problems, true);
   let negativePrompt: string | null = null;
   if (raw.negativePrompt != null) {
@@ -120,11 +189,21 @@ export function validateGenerationInput(raw: RawGenerationInput): ValidationResu
     }
   }
   if (problems.length > 0 || prompt === null) return { ok: false, problems };
-  return {
-    ok: true,
-    idempotencyKey,
-    input: { prompt, negativePrompt, aspectRatio, resolution, duration, style: raw.style ?? null, seed },
-  };
+  const input: GenerationInput = { prompt, negativePrompt, aspectRatio, resolution, duration, style: raw.style ?? null, seed };
+  if (raw.firstFrame != null) {
+    // Text-to-video inputs keep their original shape: no model or frame fields at all.
+    const model: VideoModel = raw.lastFrame != null ? 'transition' : 'image-to-video';
+    Object.assign(input, { model, firstFrame, lastFrame });
+    // Image-to-video without a ratio follows the image's own shape.
+    if (model === 'image-to-video' && raw.aspectRatio == null) input.aspectRatioGiven = false;
+  }
+  return { ok: true, idempotencyKey, input, uploads };
+}
+
+/** How a frame takes part in a fingerprint: a URL by its text, a file by its bytes' hash. */
+function frameKey(frame: FrameImage | null | undefined): string | null {
+  if (!frame) return null;
+  return frame.source === 'url' ? `url:${frame.url}` : `sha256:${frame.sha256}`;
 }
 
 /** A stable fingerprint of an input, to tell a retried request from a different one under the same key. */
@@ -137,5 +216,9 @@ export function inputFingerprint(input: GenerationInput): string {
     input.duration,
     input.style,
     input.seed,
+    // Appended only for the image models, so text-to-video fingerprints stay what they were.
+    ...(input.model !== undefined && input.model !== 'text-to-video'
+      ? [input.model, frameKey(input.firstFrame), frameKey(input.lastFrame), input.aspectRatioGiven !== false]
+      : []),
   ]);
 }

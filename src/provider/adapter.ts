@@ -3,22 +3,52 @@
  * turns a domain input into the wire body and a wire answer into a domain reading (status
  * mapping, failures of "done without a video"), so the domain never sees the wire format.
  */
-import type { GenerationInput } from '../domain/generation.js';
+import { modelOf, type FrameImage, type GenerationInput } from '../domain/generation.js';
 import type { Provider, ProviderReading } from '../domain/ports.js';
 import { mapProviderStatus } from './normalize.js';
-import type { CreateRequestBody, ProviderGeneration, UpstreamClient } from './wire.js';
+import { MODEL_IDS, type CreateRequestBody, type ProviderGeneration, type UpstreamClient } from './wire.js';
 
-/** The wire body of a create, without the model id (the client adds it). */
-export function createBody(input: GenerationInput): Omit<CreateRequestBody, 'model'> {
+/** The bytes of a stored upload by its name, or null when it is gone. */
+export type ImageReader = (name: string) => Promise<Uint8Array | null>;
+
+/** Thrown when a stored frame cannot be read back before a create: nothing was sent. */
+export class FrameUnavailableError extends Error {
+  override readonly name = 'FrameUnavailableError';
+}
+
+/**
+ * The wire body of a create: the model id (MODEL_IDS, the one table of them), then the fields.
+ * Frames are given as they will be sent (a URL, or a data URI), see {@link frameOnWire}.
+ */
+export function createBody(input: GenerationInput, frames: { image_url?: string; tail_image_url?: string } = {}): CreateRequestBody {
+  const model = modelOf(input);
   return {
+    model: MODEL_IDS[model],
     prompt: input.prompt,
-    aspect_ratio: input.aspectRatio,
+    ...frames,
+    // Image-to-video documents aspect_ratio only in some versions: sent only when the caller chose one.
+    ...(input.aspectRatioGiven === false ? {} : { aspect_ratio: input.aspectRatio }),
     resolution: input.resolution,
     duration: input.duration,
     ...(input.negativePrompt !== null ? { negative_prompt: input.negativePrompt } : {}),
     ...(input.style !== null ? { style: input.style } : {}),
     ...(input.seed !== null ? { seed: input.seed } : {}),
   };
+}
+
+/** A frame as the provider takes it: the caller's URL as is (the provider fetches it), or a base64 data URI. */
+export async function frameOnWire(frame: FrameImage, readImage: ImageReader | undefined): Promise<string> {
+  if (frame.source === 'url') return frame.url;
+  const bytes = readImage ? await readImage(frame.name) : null;
+  if (!bytes) throw new FrameUnavailableError(`stored frame ${frame.name} is not readable`);
+  return `data:${frame.contentType};base64,${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}`;
+}
+
+async function wireFrames(input: GenerationInput, readImage: ImageReader | undefined): Promise<{ image_url?: string; tail_image_url?: string }> {
+  const out: { image_url?: string; tail_image_url?: string } = {};
+  if (input.firstFrame) out.image_url = await frameOnWire(input.firstFrame, readImage);
+  if (input.lastFrame) out.tail_image_url = await frameOnWire(input.lastFrame, readImage);
+  return out;
 }
 
 const DONE_WORDS = new Set(['completed', 'succeeded']);
@@ -43,13 +73,19 @@ export function toReading(g: ProviderGeneration): ProviderReading {
   return reading;
 }
 
-export function createProvider(client: UpstreamClient): Provider {
+export interface ProviderAdapterOptions {
+  /** Reads stored uploads, to send them as data URIs. Without it only URL frames can be sent. */
+  readImage?: ImageReader;
+}
+
+export function createProvider(client: UpstreamClient, options: ProviderAdapterOptions = {}): Provider {
   return {
-    async create(input, options) {
-      return toReading(await client.create(createBody(input), options));
+    async create(input, callOptions) {
+      const body = createBody(input, await wireFrames(input, options.readImage));
+      return toReading(await client.create(body, callOptions));
     },
-    async read(id, options) {
-      return toReading(await client.read(id, options));
+    async read(id, readOptions) {
+      return toReading(await client.read(id, readOptions));
     },
   };
 }

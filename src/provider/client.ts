@@ -379,8 +379,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     if (signal?.aborted) throw signal.reason;
   }
 
-  function buildCreateBody(body: Omit<CreateRequestBody, 'model'>): Record<string, unknown> {
-    const out: Record<string, unknown> = { model: PIXVERSE_MODEL };
+  function buildCreateBody(body: Omit<CreateRequestBody, 'model'> & { model?: CreateRequestBody['model'] }): Record<string, unknown> {
+    const out: Record<string, unknown> = { model: body.model ?? PIXVERSE_MODEL };
     for (const [key, value] of Object.entries(body)) {
       if (key === 'model' || value === undefined || value === null) continue;
       // The provider wants a number; a numeric string slipping through would be rejected.

@@ -26,6 +26,11 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Largest request body; larger ones, and bodies without a Content-Length, are refused. */
   maxBodyBytes: number;
+  /**
+   * Largest `multipart/form-data` body (a GraphQL multipart request carrying uploads), refused
+   * the same way, by its Content-Length before any byte is read. @default maxBodyBytes
+   */
+  maxMultipartBodyBytes?: number;
   /** Routes tried before GraphQL. @default [] */
   routes?: RouteTable;
   /** Whatever no route answered. */
@@ -53,7 +58,7 @@ function sendError(res: http.ServerResponse, status: number, message: string, co
 }
 
 export function createHttpServer(opts: HttpServerOptions): GatewayHttpServer {
-  const { logger, maxBodyBytes } = opts;
+  const { logger } = opts;
   const routes = opts.routes ?? [];
   const sockets = new Set<Socket>();
   let activeResponses = 0;
@@ -85,6 +90,8 @@ export function createHttpServer(opts: HttpServerOptions): GatewayHttpServer {
     if (req.method === 'POST' || req.method === 'PUT') {
       // Refuse oversized bodies before reading them; a body without a length is refused too,
       // so nothing unbounded is ever buffered.
+      const multipart = /^multipart\/form-data\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+      const maxBodyBytes = multipart ? Math.max(opts.maxBodyBytes, opts.maxMultipartBodyBytes ?? 0) : opts.maxBodyBytes;
       const declared = Number(req.headers['content-length'] ?? NaN);
       const tooBig = Number.isFinite(declared) && declared > maxBodyBytes;
       if (tooBig || !Number.isFinite(declared)) {

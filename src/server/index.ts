@@ -40,6 +40,11 @@ export interface GatewayServerOptions {
   corsOrigins?: string[] | null;
   /** Limits on bodies, messages, documents and subscriptions. */
   limits: Limits;
+  /**
+   * Largest uploaded frame (MAX_IMAGE_BYTES): a GraphQL multipart request may carry two of them
+   * beside the operation, so its body may be up to twice this plus MAX_BODY_BYTES. @default 10485760
+   */
+  maxImageBytes?: number;
   /** HTTP routes beside /graphql (health, metrics, archived videos, the demo page), tried in order. @default [] */
   routes?: RouteTable;
   /** The clock progress estimates are computed against. @default Date.now */
@@ -86,6 +91,8 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
   const web = createHttpServer({
     logger,
     maxBodyBytes: limits.maxBodyBytes,
+    // Two frames, plus the operation and the part headers within the ordinary body limit.
+    maxMultipartBodyBytes: 2 * (opts.maxImageBytes ?? 10 * 1024 * 1024) + limits.maxBodyBytes,
     routes: opts.routes ?? [],
     graphql: async (req, res, notes) => yoga(req, res, { req, notes }),
     ...(opts.onHttpRequest ? { onHttpRequest: opts.onHttpRequest } : {}),

@@ -12,17 +12,21 @@ import type { Plugin } from 'graphql-yoga';
 const SIMPLE_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
 
 export interface CsrfPreventionOptions {
-  /** The header that lets a non-JSON POST through. @default 'x-graphql-csrf' */
-  header?: string;
+  /**
+   * Headers any one of which lets a non-JSON POST through (a GraphQL multipart upload is
+   * `multipart/form-data`, a "simple" type). Apollo Client's upload link and Apollo Server send
+   * `apollo-require-preflight`. @default ['x-graphql-csrf', 'apollo-require-preflight']
+   */
+  headers?: readonly string[];
 }
 
 export function useCsrfPrevention(options: CsrfPreventionOptions = {}): Plugin {
-  const header = options.header ?? 'x-graphql-csrf';
+  const headers = options.headers ?? ['x-graphql-csrf', 'apollo-require-preflight'];
   return {
     onRequest({ request, endResponse, fetchAPI }) {
       if (request.method !== 'POST') return;
       const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-      if ((type === '' || SIMPLE_TYPES.includes(type)) && !request.headers.has(header)) {
+      if ((type === '' || SIMPLE_TYPES.includes(type)) && !headers.some((h) => request.headers.has(h))) {
         endResponse(
           new fetchAPI.Response(
             JSON.stringify({

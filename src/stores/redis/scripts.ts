@@ -31,7 +31,7 @@ export class LuaScript {
  * KEYS: 1 record, 2 seq counter, 3 history (owner), 4 active, 5 active-owner (owner),
  *       6 unarchived, 7 recent, 8 timed-out
  * ARGV: 1 json, 2 owner, 3 createdAt, 4 id, 5 '1' when active, 6 '1' when unarchived,
- *       7 completedAt of a completion sample or '', 8 the sample ('<resolution>|<duration>|<tookMs>'),
+ *       7 completedAt of a completion sample or '', 8 the sample ('<resolution>|<duration>|<tookMs>', plus '|<model>' for the image models),
  *       9 retentionMs, 10 recent cap, 11 completedAt when TIMED_OUT or ''
  * Returns 0, writing nothing, when the record belongs to another owner (an owner never changes),
  * 1 when written.

@@ -134,6 +134,65 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX generations_timed_out ON generations (completed_at) WHERE status = 'TIMED_OUT';
     `,
   },
+  {
+    version: 4,
+    name: 'webhook endpoints and the delivery outbox',
+    up: `
+      -- events: a JSON array of event types. sealed_secret: the signing secret as the secret box
+      -- sealed it (src/webhooks/secrets.ts), never the whsec_ text.
+      CREATE TABLE webhook_endpoints (
+        id              TEXT    PRIMARY KEY,
+        owner           TEXT    NOT NULL,
+        url             TEXT    NOT NULL,
+        events          TEXT    NOT NULL,
+        sealed_secret   TEXT    NOT NULL,
+        created_at      INTEGER NOT NULL,
+        disabled_at     INTEGER,
+        disabled_reason TEXT
+      );
+      CREATE INDEX webhook_endpoints_by_owner ON webhook_endpoints (owner, created_at, id);
+
+      -- The outbox: rows are inserted in the transaction that saves the transition causing them.
+      -- No foreign key to the endpoint: an endpoint deleted while a transition is being saved
+      -- must not fail that save (the worker ends such a delivery as FAILED).
+      -- due_at: when the row may be claimed (its next attempt, or the end of a claim in flight).
+      CREATE TABLE webhook_deliveries (
+        id               TEXT    PRIMARY KEY,
+        endpoint_id      TEXT    NOT NULL,
+        owner            TEXT    NOT NULL,
+        event_type       TEXT    NOT NULL,
+        generation_id    TEXT    NOT NULL,
+        payload          TEXT    NOT NULL,
+        status           TEXT    NOT NULL CHECK (status IN ('PENDING', 'DELIVERED', 'FAILED')),
+        attempts         INTEGER NOT NULL,
+        failures         INTEGER NOT NULL,
+        last_status_code INTEGER,
+        last_error       TEXT,
+        next_attempt_at  INTEGER,
+        delivered_at     INTEGER,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL,
+        due_at           INTEGER,
+        claim_token      TEXT
+      );
+      -- webhookDeliveries(endpointId): newest first, keyset on (created_at, id).
+      CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, created_at DESC, id DESC);
+      -- The worker's claims: only pending rows are indexed.
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (due_at) WHERE status = 'PENDING';
+      -- Retention: ended rows by age.
+      CREATE INDEX webhook_deliveries_ended ON webhook_deliveries (updated_at) WHERE status <> 'PENDING';
+    `,
+  },
+  {
+    version: 5,
+    name: 'video model and frames',
+    up: `
+      -- The model (src/domain/generation.ts VideoModel); rows saved before are text-to-video.
+      ALTER TABLE generations ADD COLUMN model TEXT NOT NULL DEFAULT 'text-to-video';
+      -- JSON { firstFrame, lastFrame, aspectRatioGiven? } for the image models, NULL otherwise.
+      ALTER TABLE generations ADD COLUMN frames TEXT;
+    `,
+  },
 ];
 
 /** The schema version this code writes; a database with a higher `user_version` is refused. */
