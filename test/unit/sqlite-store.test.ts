@@ -203,7 +203,9 @@ describe('SqliteStore', () => {
       const db = raw(file);
       try {
         expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-        expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2, 3]);
+        expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(
+          Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
+        );
         const columns = (db.pragma('table_info(generations)') as { name: string }[]).map((c) => c.name);
         expect(columns).not.toContain('sort_id');
         expect(columns).toEqual(expect.arrayContaining(['active', 'needs_archiving', 'completion_sample']));
