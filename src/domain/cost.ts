@@ -34,8 +34,8 @@ export function toSpendRecord(gen: Generation): SpendRecord {
   };
 }
 
-/** Relative price of each shape (published per-clip prices, 360p/5 s = 1). */
-const RELATIVE_PRICE: Record<Resolution, number> = { '360p': 1, '540p': 1, '720p': 4 / 3, '1080p': 8 / 3 };
+/** Relative price of each shape (published per-clip prices, in whole steps so ratios stay exact). */
+const RELATIVE_PRICE: Record<Resolution, number> = { '360p': 3, '540p': 3, '720p': 4, '1080p': 8 };
 const DURATION_FACTOR: Record<Duration, number> = { 5: 1, 8: 2 };
 
 function relativePrice(resolution: Resolution, duration: Duration): number {
