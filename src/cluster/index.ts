@@ -23,6 +23,8 @@ export interface ClusterOptions {
   leaseMs: number;
   /** Per client creates per minute, shared by every instance. */
   generateRatePerMinute: number;
+  /** Per owner lookups of ids not in the store, per minute, shared by every instance. @default 30 */
+  foreignLookupsPerMinute?: number;
   /** How long records of finished generations are kept. @default 30 days */
   retentionMs: number;
   /** Give up connecting at start-up after this. @default 5000 */
@@ -34,6 +36,8 @@ export interface Cluster {
   instanceId: string;
   store: RedisStore;
   rateLimiter: RedisRateLimiter;
+  /** The budget of lookups of ids not in the store (generations/lookups.ts). */
+  lookupRateLimiter: RedisRateLimiter;
   lease: RedisLease;
   eventTarget: TransitionEventTarget;
   /** Called after Redis comes back from an outage (resync subscribers). */
@@ -95,6 +99,12 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     instanceId,
     store,
     rateLimiter: new RedisRateLimiter({ redis: commands, perMinute: opts.generateRatePerMinute, ...(opts.prefix ? { prefix: opts.prefix } : {}) }),
+    lookupRateLimiter: new RedisRateLimiter({
+      redis: commands,
+      name: 'lookups',
+      perMinute: opts.foreignLookupsPerMinute ?? 30,
+      ...(opts.prefix ? { prefix: opts.prefix } : {}),
+    }),
     lease: new RedisLease({ redis: commands, instanceId, leaseMs: opts.leaseMs, ...(opts.prefix ? { prefix: opts.prefix } : {}) }),
     eventTarget: createRedisEventTarget({ publishClient: commands, subscribeClient: subscriber }) as unknown as TransitionEventTarget,
     onReconnect: (l) => reconnectListeners.push(l),

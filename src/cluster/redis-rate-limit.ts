@@ -43,6 +43,12 @@ export interface RedisRateLimiterOptions {
    * @default 'cinegraph'
    */
   prefix?: string;
+  /**
+   * Which budget this is, as the part of the key after the prefix: limiters with different names
+   * count apart (creates, lookups of ids not in the store).
+   * @default 'rate'
+   */
+  name?: string;
 }
 
 export class RedisRateLimiter implements RateLimiter {
@@ -53,7 +59,7 @@ export class RedisRateLimiter implements RateLimiter {
     const member = `${now}:${randomBytes(8).toString('hex')}`;
     const wait = await TAKE.run(
       this.opts.redis,
-      [redisKey(this.opts.prefix, 'rate', client)],
+      [redisKey(this.opts.prefix, this.opts.name ?? 'rate', client)],
       [String(now), String(WINDOW_MS), String(this.opts.perMinute), member],
     );
     return Number(wait);

@@ -31,6 +31,14 @@ export interface HttpServerOptions {
    * the same way, by its Content-Length before any byte is read. @default maxBodyBytes
    */
   maxMultipartBodyBytes?: number;
+  /**
+   * Time to receive a whole request (headers and body); a client still sending after it is
+   * answered 408 and its connection closed, so a trickling body cannot hold a socket.
+   * @default 30_000 // 30 s
+   */
+  requestTimeoutMs?: number;
+  /** Time to receive a request's headers (at most `requestTimeoutMs`). @default 10_000 // 10 s */
+  headersTimeoutMs?: number;
   /** Routes tried before GraphQL. @default [] */
   routes?: RouteTable;
   /** Whatever no route answered. */
@@ -63,13 +71,23 @@ export function createHttpServer(opts: HttpServerOptions): GatewayHttpServer {
   const sockets = new Set<Socket>();
   let activeResponses = 0;
 
-  const server = http.createServer((req, res) => {
+  const requestTimeout = opts.requestTimeoutMs ?? 30_000;
+  const headersTimeout = Math.min(opts.headersTimeoutMs ?? 10_000, requestTimeout);
+  const server = http.createServer({
+    requestTimeout,
+    headersTimeout,
+    // node:http checks these limits on this interval (30 s by default): check often enough that a
+    // slow request is dropped close to its limit.
+    connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(headersTimeout / 4))),
+  }, (req, res) => {
     activeResponses++;
     res.once('close', () => activeResponses--);
     const started = performance.now();
     const requestId = requestIdFrom(req.headers['x-request-id']);
     const notes: RequestNotes = { requestId };
     res.setHeader('x-request-id', requestId);
+    // Every answer means exactly its declared type, whichever route writes it.
+    res.setHeader('x-content-type-options', 'nosniff');
     res.on('close', () => {
       // A response that never started was abandoned by the client (nginx's 499).
       const status = res.headersSent ? res.statusCode : 499;
@@ -121,9 +139,14 @@ export function createHttpServer(opts: HttpServerOptions): GatewayHttpServer {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
+  server.on('clientError', (err: Error & { code?: string }, socket) => {
+    // A request (or its headers) not received in time: node:http would answer 408 itself, but a
+    // clientError listener takes that over.
+    const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (timedOut) logger.info({ code: err.code }, 'request not received in time; connection closed');
+    if (socket.writable) {
+      socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    } else socket.destroy();
   });
 
   return {

@@ -18,7 +18,9 @@ import { useFinishedAnswers } from './plugins/use-answers.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { useDocumentLimits } from './plugins/use-document-limits.js';
 import { useContractErrorCodes } from './plugins/use-error-codes.js';
+import { useAuthentication } from './plugins/use-authentication.js';
 import { useNoIntrospection } from './plugins/use-no-introspection.js';
+import { useNoSuggestions } from './plugins/use-no-suggestions.js';
 import { useOperationNotes } from './plugins/use-operation-notes.js';
 import { useRequestParams } from './plugins/use-request-params.js';
 import type { RouteTable } from './routes/route.js';
@@ -34,8 +36,10 @@ export interface GatewayServerOptions {
   logger: Logger;
   /** Whether clients must authenticate (GATEWAY_TOKENS set). */
   authRequired: boolean;
-  /** Whether `__schema` and `__type` may be queried. @default true */
+  /** Whether `__schema` and `__type` may be queried; when off, no "Did you mean" hints either. @default true */
   introspection?: boolean;
+  /** Serve GraphiQL at the GraphQL endpoint (GRAPHIQL). @default the value of `introspection` */
+  graphiql?: boolean;
   /** Browser origins allowed cross-origin; null for same-origin only. @default null */
   corsOrigins?: string[] | null;
   /** Limits on bodies, messages, documents and subscriptions. */
@@ -69,6 +73,8 @@ export interface GatewayServer {
 export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
   const { limits, logger } = opts;
   const plugins: Plugin[] = [
+    // First: nothing of an unauthenticated request is read, parsed, validated or logged at length.
+    useAuthentication({ authenticate: opts.authenticate }),
     useRequestParams(),
     useDocumentLimits(limits),
     useCsrfPrevention(),
@@ -76,7 +82,7 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     useOperationNotes(),
     useFinishedAnswers(),
   ];
-  if (opts.introspection === false) plugins.push(useNoIntrospection());
+  if (opts.introspection === false) plugins.push(useNoIntrospection(), useNoSuggestions());
 
   const yoga = createGatewayYoga({
     schema: opts.schema,
@@ -85,6 +91,7 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     logger,
     plugins,
     corsOrigins: opts.corsOrigins ?? null,
+    graphiql: opts.graphiql ?? opts.introspection !== false,
     publicUrl: opts.publicUrl,
     ...(opts.now ? { now: opts.now } : {}),
   });
@@ -93,6 +100,8 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     maxBodyBytes: limits.maxBodyBytes,
     // Two frames, plus the operation and the part headers within the ordinary body limit.
     maxMultipartBodyBytes: 2 * (opts.maxImageBytes ?? 10 * 1024 * 1024) + limits.maxBodyBytes,
+    requestTimeoutMs: limits.requestTimeoutMs,
+    headersTimeoutMs: limits.headersTimeoutMs,
     routes: opts.routes ?? [],
     graphql: async (req, res, notes) => yoga(req, res, { req, notes }),
     ...(opts.onHttpRequest ? { onHttpRequest: opts.onHttpRequest } : {}),

@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import { errorLineSink } from './log-scan.js';
 import { sseEvents } from './sse.js';
 
 export interface TestGateway {
@@ -31,7 +32,11 @@ export interface GqlError {
   extensions?: { code?: string; [k: string]: unknown };
 }
 
-export const silentLogger: Logger = pino({ level: 'silent' });
+/**
+ * The logger of every test gateway: it prints nothing, and records error-level lines for the scan
+ * of log-scan.ts (no client mistake may cause one).
+ */
+export const silentLogger: Logger = pino({ level: 'error' }, errorLineSink);
 
 export interface StartOptions {
   env?: Record<string, string>;

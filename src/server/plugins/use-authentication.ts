@@ -1,0 +1,49 @@
+/**
+ * Authentication before any GraphQL work. A request that reaches yoga without a valid credential
+ * is answered 401 UNAUTHENTICATED from `onRequest`, the first hook yoga runs: its body is never
+ * read, its document never parsed or validated, and nothing about it but the one request line is
+ * logged. Without this, an anonymous caller would get validation errors (and with them the
+ * schema's names) for any document it sends, and only a valid document would meet the context
+ * factory's 401.
+ *
+ * yoga's own CORS preflight and GraphiQL page answer before this hook (they are registered ahead
+ * of user plugins): a browser may load GraphiQL without a token, and enters its token there.
+ *
+ * An HTTP-level plugin: WebSocket connections authenticate once, in graphql-ws's `onConnect`
+ * (ws.ts), before any operation message is read.
+ */
+import type { Plugin } from 'graphql-yoga';
+
+export interface AuthenticationOptions {
+  /**
+   * The gateway's authenticator (server/auth.ts): answers who the credential names, or null when
+   * it names nobody. It may answer at once or with a promise.
+   */
+  authenticate: (credential: string | null | undefined) => unknown;
+  /** The realm named in `WWW-Authenticate`. @default 'cinegraph' */
+  realm?: string;
+}
+
+export const UNAUTHENTICATED_MESSAGE = 'A valid gateway token is required: send "Authorization: Bearer <token>"';
+
+export function useAuthentication(options: AuthenticationOptions): Plugin {
+  const realm = options.realm ?? 'cinegraph';
+  return {
+    async onRequest({ request, endResponse, fetchAPI }) {
+      if (request.method === 'OPTIONS') return;
+      const who: unknown = await Promise.resolve(options.authenticate(request.headers.get('authorization')));
+      if (who !== null && who !== undefined) return;
+      endResponse(
+        new fetchAPI.Response(JSON.stringify({ errors: [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] }), {
+          status: 401,
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            // RFC 6750: a request without a token gets the scheme and realm, and no error detail.
+            'www-authenticate': `Bearer realm="${realm}"`,
+            'cache-control': 'no-store',
+          },
+        }),
+      );
+    },
+  };
+}
