@@ -12,6 +12,7 @@ import {
   VideoStyleEnum,
 } from './enums.js';
 import { DateTime } from './scalars.js';
+import { NodeRef } from './node.js';
 import { ImageInputRef, ImageRef, VideoModelEnum } from './images.js';
 
 export const VideoRef = builder.objectRef<VideoFile>('Video').implement({
@@ -65,6 +66,8 @@ export const StatusTransitionRef = builder.objectRef<StatusTransition>('StatusTr
 });
 
 export const VideoGenerationRef = builder.objectRef<Generation>('VideoGeneration').implement({
+  // Relay's Node: its id, the provider's, is the global id node(id:) takes (node.ts).
+  interfaces: [NodeRef],
   description: 'One video generation (text-to-video, image-to-video or transition), from request to finished video.',
   fields: (t) => ({
     id: t.exposeID('id', { description: "The provider's generation id, unchanged (it may contain ':' and '/')." }),
