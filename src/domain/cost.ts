@@ -2,13 +2,13 @@
  * What generations cost, in the provider's credits (`meta.usage.credits_used`), and what one is
  * expected to cost before the provider has said.
  *
- * The expected cost of a shape (resolution and duration; the model, once generations carry one)
- * is the last figure the provider reported for that shape. A shape never seen yet is scaled from
- * the nearest seen one by the relative prices the provider publishes for PixVerse v5 (per clip:
- * 360p and 540p the same, 720p 4/3 of that, 1080p twice 720p; 8 s twice 5 s). With nothing seen
- * at all there is no estimate (0): the spend check then holds at the limit itself.
+ * The expected cost of a shape (model, resolution and duration) is the last figure the provider
+ * reported for that shape. A shape never seen yet is scaled from the nearest seen one of the same
+ * model (of any model when that one has none) by the relative prices published for PixVerse v5
+ * (per clip: 360p and 540p the same, 720p 4/3 of that, 1080p twice 720p; 8 s twice 5 s). With
+ * nothing seen at all there is no estimate (0): the spend check then holds at the limit itself.
  */
-import type { Duration, Generation, GenerationStatus, Resolution, Usage } from './generation.js';
+import { modelOf, type Duration, type Generation, type GenerationStatus, type Resolution, type Usage, type VideoModel } from './generation.js';
 
 /** What one generation counts against its owner's spend: what `GenerationStore.spendSince` returns. */
 export interface SpendRecord {
@@ -17,6 +17,7 @@ export interface SpendRecord {
   status: GenerationStatus;
   resolution: Resolution;
   duration: Duration;
+  model: VideoModel;
   /** False when the gateway adopted an id it did not create: that one was not spent here. */
   inputKnown: boolean;
   usage: Usage | null;
@@ -29,6 +30,7 @@ export function toSpendRecord(gen: Generation): SpendRecord {
     status: gen.status,
     resolution: gen.input.resolution,
     duration: gen.input.duration,
+    model: modelOf(gen.input),
     inputKnown: gen.inputKnown,
     usage: gen.usage,
   };
@@ -42,18 +44,24 @@ function relativePrice(resolution: Resolution, duration: Duration): number {
   return RELATIVE_PRICE[resolution] * DURATION_FACTOR[duration];
 }
 
-type Shape = Pick<SpendRecord, 'resolution' | 'duration'>;
-const shapeKey = (s: Shape): string => `${s.resolution}|${s.duration}`;
+/** What a generation's price depends on; the model is text-to-video when not given. */
+export interface Shape {
+  resolution: Resolution;
+  duration: Duration;
+  model?: VideoModel;
+}
+const modelOfShape = (s: Shape): VideoModel => s.model ?? 'text-to-video';
+const shapeKey = (s: Shape): string => `${modelOfShape(s)}|${s.resolution}|${s.duration}`;
 
 export class CostEstimator {
   /** Last reported credits per shape, with its relative price for scaling. */
-  private readonly seen = new Map<string, { credits: number; relative: number }>();
+  private readonly seen = new Map<string, { credits: number; relative: number; model: VideoModel }>();
 
   /** Learns from a generation whose provider reported its credits. */
   observe(rec: Shape & { inputKnown: boolean; usage: Usage | null }): void {
     const credits = rec.usage?.creditsUsed;
     if (!rec.inputKnown || credits === null || credits === undefined || !Number.isFinite(credits) || credits < 0) return;
-    this.seen.set(shapeKey(rec), { credits, relative: relativePrice(rec.resolution, rec.duration) });
+    this.seen.set(shapeKey(rec), { credits, relative: relativePrice(rec.resolution, rec.duration), model: modelOfShape(rec) });
   }
 
   /** The credits a generation of this shape is expected to cost; 0 while nothing is known. */
@@ -61,10 +69,11 @@ export class CostEstimator {
     const exact = this.seen.get(shapeKey(shape));
     if (exact) return exact.credits;
     const want = relativePrice(shape.resolution, shape.duration);
-    let best: { credits: number; relative: number } | null = null;
-    for (const s of this.seen.values()) {
-      if (!best || Math.abs(Math.log(s.relative / want)) < Math.abs(Math.log(best.relative / want))) best = s;
-    }
+    const model = modelOfShape(shape);
+    let best: { credits: number; relative: number; model: VideoModel } | null = null;
+    const distance = (s: { relative: number; model: VideoModel }): number =>
+      (s.model === model ? 0 : 100) + Math.abs(Math.log(s.relative / want));
+    for (const s of this.seen.values()) if (!best || distance(s) < distance(best)) best = s;
     return best ? (best.credits * want) / best.relative : 0;
   }
 

@@ -10,8 +10,8 @@
  * those few creates cost.
  */
 import type { UserErrorData } from '../domain/errors.js';
-import { toSpendRecord, type CostEstimator } from '../domain/cost.js';
-import type { Duration, Generation, Resolution } from '../domain/generation.js';
+import { toSpendRecord, type CostEstimator, type Shape } from '../domain/cost.js';
+import type { Generation } from '../domain/generation.js';
 import type { GenerationStore } from '../domain/ports.js';
 
 export const SPEND_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -62,7 +62,7 @@ export class SpendLedger {
    * Reserves what a new generation of this shape is expected to cost, or answers
    * BUDGET_EXCEEDED when that would take the owner past the limit.
    */
-  async reserve(owner: string, shape: { resolution: Resolution; duration: Duration }, now: number): Promise<UserErrorData | SpendReservation> {
+  async reserve(owner: string, shape: Shape, now: number): Promise<UserErrorData | SpendReservation> {
     const expected = this.opts.costs.expected(shape);
     const limit = this.opts.limitPerDay;
     if (limit === null) return this.hold(owner, expected);

@@ -5,7 +5,7 @@
  * (`creditsFor`), after a restart on the same DATA_DIR and across a cluster on Redis.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { creditsFor, startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { creditsFor, SIM_MODELS, startSimulator, type Model } from '../../src/simulator/index.js';
 import { collectWs, GENERATE, startGateway, tempDir, UPDATES, waitFor, type TestGateway } from '../utils/gateway.js';
 import { jwtEnv, makeKey, sign, startJwksServer, type JwksServer, type TestKey } from '../utils/jwt.js';
 import { skipRedisTests, startRedis, type RedisServer } from '../utils/redis.js';
@@ -79,6 +79,18 @@ describe('per-owner budgets', () => {
     const v = await viewer(g, alice);
     expect(v).toMatchObject({ kind: 'USER', activeGenerations: 1, limits: { maxActiveGenerations: 1, generatesPerMinute: 2, spendPerDay: null } });
     expect((await viewer(g, bob)).activeGenerations).toBe(1);
+  });
+
+  it('a user at their creates-per-minute limit does not stop another user', async () => {
+    const g = await start({ GENERATE_RATE_PER_MINUTE: '1' });
+    const alice = await sign(key, { sub: 'alice' });
+    const bob = await sign(key, { sub: 'bob' });
+    expect((await generate(g, alice)).userErrors).toEqual([]);
+    const again = await generate(g, alice);
+    expect(again.userErrors.map((e) => e.code)).toEqual(['RATE_LIMITED']);
+    expect(again.userErrors[0]?.message).toMatch(/this minute/);
+    expect((await generate(g, bob)).userErrors).toEqual([]);
+    expect(g.sim.createBodies()).toHaveLength(2);
   });
 
   it('a user at their subscription cap does not stop another user', async () => {
@@ -174,10 +186,11 @@ describe('SPEND_LIMIT_PER_DAY', () => {
 });
 
 describe('usage and viewer against the simulator’s figures', () => {
-  async function checkUsage(g: TestGateway, token: string, ids: { id: string; resolution: '360p' | '540p' | '720p' | '1080p'; duration: 5 | 8 }[]): Promise<void> {
-    for (const { id, resolution, duration } of ids) {
+  type Made = { id: string; resolution: '360p' | '540p' | '720p' | '1080p'; duration: 5 | 8; model?: Model };
+  async function checkUsage(g: TestGateway, token: string, ids: Made[]): Promise<void> {
+    for (const { id, resolution, duration, model } of ids) {
       const { body } = await g.gql<{ videoGeneration: { usage: { credits: number; tokens: number | null; usd: number | null } | null } }>(USAGE, { id }, bearer(token));
-      expect(body.data?.videoGeneration?.usage).toEqual({ credits: creditsFor(resolution, duration), tokens: null, usd: null });
+      expect(body.data?.videoGeneration?.usage).toEqual({ credits: creditsFor(resolution, duration, model), tokens: null, usd: null });
     }
   }
 
@@ -186,11 +199,17 @@ describe('usage and viewer against the simulator’s figures', () => {
     const sim = await startSimulator({ queueMs: 60, generateMs: 200 });
     try {
       const alice = await sign(key, { sub: 'alice' });
-      const limit = creditsFor('720p', 8) + creditsFor('540p', 5);
+      const i2v = SIM_MODELS.imageToVideo;
+      const limit = creditsFor('720p', 8) + creditsFor('540p', 5, i2v);
       let g = await start({ SPEND_LIMIT_PER_DAY: String(limit) }, { simulator: sim, dataDir });
       const made = [
         { id: (await generate(g, alice, { resolution: 'P720', duration: 8 })).generation!.id, resolution: '720p' as const, duration: 8 as const },
-        { id: (await generate(g, alice, { resolution: 'P540' })).generation!.id, resolution: '540p' as const, duration: 5 as const },
+        {
+          id: (await generate(g, alice, { resolution: 'P540', firstFrame: { url: 'https://images.example.test/first.png' } })).generation!.id,
+          resolution: '540p' as const,
+          duration: 5 as const,
+          model: i2v,
+        },
       ];
       for (const m of made) await collectWs(g.ws(bearer(alice)), UPDATES, { id: m.id });
       await checkUsage(g, alice, made);

@@ -51,7 +51,10 @@ describe.each(stores)('spendSince: $name', ({ open }) => {
       const gens: Generation[] = [
         generationFixture('old', { createdAt: T0 - 1000, usage: usage(1) }),
         generationFixture('a:1/x', { createdAt: T0, usage: usage(400_000) }),
-        generationFixture('b', { createdAt: T0 + 5, input: { ...generationFixture('b').input, resolution: '1080p' } }),
+        generationFixture('b', {
+          createdAt: T0 + 5,
+          input: { ...generationFixture('b').input, resolution: '1080p', model: 'image-to-video', firstFrame: { source: 'url', url: 'https://img.example/b.png' }, lastFrame: null },
+        }),
         generationFixture('c', {
           createdAt: T0 + 10,
           status: 'FAILED',
@@ -68,9 +71,9 @@ describe.each(stores)('spendSince: $name', ({ open }) => {
 
       const got = await store.spendSince('alice', T0);
       expect(got).toEqual<SpendRecord[]>([
-        { id: 'a:1/x', createdAt: T0, status: 'QUEUED', resolution: '720p', duration: 5, inputKnown: true, usage: usage(400_000) },
-        { id: 'b', createdAt: T0 + 5, status: 'QUEUED', resolution: '1080p', duration: 5, inputKnown: true, usage: usage(800_000) },
-        { id: 'c', createdAt: T0 + 10, status: 'FAILED', resolution: '720p', duration: 5, inputKnown: true, usage: null },
+        { id: 'a:1/x', createdAt: T0, status: 'QUEUED', resolution: '720p', duration: 5, model: 'text-to-video', inputKnown: true, usage: usage(400_000) },
+        { id: 'b', createdAt: T0 + 5, status: 'QUEUED', resolution: '1080p', duration: 5, model: 'image-to-video', inputKnown: true, usage: usage(800_000) },
+        { id: 'c', createdAt: T0 + 10, status: 'FAILED', resolution: '720p', duration: 5, model: 'text-to-video', inputKnown: true, usage: null },
       ]);
       expect((await store.spendSince('bob', 0)).map((r) => r.id)).toEqual(['bob-1']);
       expect(await store.spendSince('nobody', 0)).toEqual([]);
@@ -96,13 +99,18 @@ describe('CostEstimator', () => {
     costs.observe({ resolution: '1080p', duration: 5, inputKnown: false, usage: usage(1) });
     costs.observe({ resolution: '1080p', duration: 5, inputKnown: true, usage: usage(null) });
     expect(costs.expected({ resolution: '1080p', duration: 5 })).toBe(1000);
+    // Each model learns its own prices, and borrows from the others until it has some.
+    expect(costs.expected({ resolution: '720p', duration: 5, model: 'transition' })).toBe(500);
+    costs.observe({ resolution: '360p', duration: 5, model: 'transition', inputKnown: true, usage: usage(390) });
+    expect(costs.expected({ resolution: '720p', duration: 5, model: 'transition' })).toBe(520);
+    expect(costs.expected({ resolution: '720p', duration: 5 })).toBe(500);
   });
 
   it('counts the reported figure, the expected one until then, nothing for a failure or an adopted id', () => {
     const costs = new CostEstimator();
     costs.observe({ resolution: '720p', duration: 5, inputKnown: true, usage: usage(400) });
     const rec = (over: Partial<SpendRecord>): SpendRecord => ({
-      id: 'x', createdAt: T0, status: 'GENERATING', resolution: '720p', duration: 5, inputKnown: true, usage: null, ...over,
+      id: 'x', createdAt: T0, status: 'GENERATING', resolution: '720p', duration: 5, model: 'text-to-video', inputKnown: true, usage: null, ...over,
     });
     expect(costs.costOf(rec({}))).toBe(400);
     expect(costs.costOf(rec({ usage: usage(123) }))).toBe(123);

@@ -78,7 +78,7 @@ export function prepareStatements(db: Database.Database) {
     ),
     /** spendSince(): a range of the owner index (owner, created_at), a few columns per row. */
     spendSince: db.prepare<[string, number], SpendRow>(
-      `SELECT id, created_at, status, resolution, duration, input_known, usage FROM generations
+      `SELECT id, created_at, status, resolution, duration, model, input_known, usage FROM generations
        WHERE owner = ? AND created_at >= ? ORDER BY created_at`,
     ),
     pruneKeys: db.prepare<[number]>(

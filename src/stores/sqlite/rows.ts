@@ -78,6 +78,7 @@ export interface SpendRow {
   status: string;
   resolution: string;
   duration: number;
+  model: string;
   input_known: number;
   usage: string | null;
 }
@@ -89,6 +90,7 @@ export function toSpendRecord(r: SpendRow): SpendRecord {
     status: r.status as GenerationStatus,
     resolution: r.resolution as Resolution,
     duration: r.duration as Duration,
+    model: r.model as VideoModel,
     inputKnown: r.input_known === 1,
     usage: r.usage === null ? null : (JSON.parse(r.usage) as Usage),
   };
