@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import { FollowGenerationDocument, type GenerationFieldsFragment, type StartGenerationMutation } from '../client/generated/graphql.js';
 import { TERMINAL } from '../client/progress-curve.js';
 import { CliError, ExitCode, exitCodeForGraphQLError } from './errors.js';
+import type { Upload } from './frames.js';
 
 export { TERMINAL };
 
@@ -69,19 +70,37 @@ export class Gateway {
     return this.opts.token ? `Bearer ${this.opts.token}` : undefined;
   }
 
-  /** Runs a query or mutation of src/client/operations; the result type comes from the document. */
-  async request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<TResult> {
+  /**
+   * Runs a query or mutation of src/client/operations; the result type comes from the document.
+   * With `uploads`, it is sent as a GraphQL multipart request (operations, map, then the files).
+   */
+  async request<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+    uploads: readonly Upload[] = [],
+  ): Promise<TResult> {
     const auth = this.authHeader();
+    const operation = JSON.stringify({ query: queryText(document), variables });
+    let body: string | FormData = operation;
+    if (uploads.length > 0) {
+      const form = new FormData();
+      form.set('operations', operation);
+      form.set('map', JSON.stringify(Object.fromEntries(uploads.map((u, i) => [String(i), [u.path]]))));
+      uploads.forEach((u, i) => form.set(String(i), u.file, u.filename));
+      body = form;
+    }
     let res: Response;
     try {
       res = await fetch(this.opts.url, {
         method: 'POST',
         headers: {
-          'content-type': 'application/json',
+          // fetch writes the multipart content type (with its boundary) itself; the CSRF header is
+          // what lets a multipart POST through the gateway's CSRF prevention.
+          ...(uploads.length > 0 ? { 'x-graphql-csrf': '1' } : { 'content-type': 'application/json' }),
           accept: 'application/graphql-response+json, application/json',
           ...(auth ? { authorization: auth } : {}),
         },
-        body: JSON.stringify({ query: queryText(document), variables }),
+        body,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
@@ -94,9 +113,9 @@ export class Gateway {
         timedOut ? 'TIMEOUT' : 'UNREACHABLE',
       );
     }
-    let body: GraphQLResponse<TResult>;
+    let answer: GraphQLResponse<TResult>;
     try {
-      body = (await res.json()) as GraphQLResponse<TResult>;
+      answer = (await res.json()) as GraphQLResponse<TResult>;
     } catch {
       throw new CliError(
         `${this.opts.url} answered HTTP ${res.status} without a GraphQL response: is it the gateway's /graphql endpoint?`,
@@ -104,7 +123,7 @@ export class Gateway {
         'NOT_GRAPHQL',
       );
     }
-    const first = body.errors?.[0];
+    const first = answer.errors?.[0];
     if (first) {
       const code = first.extensions?.code;
       const hint = code === 'UNAUTHENTICATED' ? ' (pass --token or set CINEGRAPH_TOKEN)' : '';
@@ -112,10 +131,10 @@ export class Gateway {
         ...(first.extensions ?? {}),
       });
     }
-    if (!body.data) {
+    if (!answer.data) {
       throw new CliError(`the gateway answered HTTP ${res.status} without data`, ExitCode.UNEXPECTED, 'NO_DATA');
     }
-    return body.data;
+    return answer.data;
   }
 
   /**

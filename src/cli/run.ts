@@ -15,6 +15,7 @@ import {
   type VideoResolution,
   type VideoStyle,
 } from '../client/generated/graphql.js';
+import { frameInput, type Upload } from './frames.js';
 import { Gateway, TERMINAL, type Generation, type UserError } from './gateway.js';
 import { describeOptions, JsonReporter, PlainReporter, TtyReporter, type Io, type WatchReporter } from './output.js';
 
@@ -26,7 +27,7 @@ export interface CliEnv {
   CINEGRAPH_TOKEN?: string | undefined;
 }
 
-const HELP = `cinegraph: text-to-video generations from the command line, through a Cinegraph gateway
+const HELP = `cinegraph: video generations from the command line, through a Cinegraph gateway
 
 Usage:
   cinegraph generate "<prompt>" [options]   start a generation and follow it to the video URL
@@ -42,6 +43,8 @@ Generate options:
   --seed <0..2147483647>
   --negative-prompt <text>                  what the video should avoid
   --idempotency-key <key>                   retrying with the same key never pays twice
+  --first-frame <PATH|URL>                  animate this image (image-to-video); a file is uploaded
+  --last-frame <PATH|URL>                   with --first-frame: end on this image (transition)
   --no-watch                                print the id and exit once started
 
 List options:
@@ -79,6 +82,8 @@ const OPTIONS = {
   'negative-prompt': { type: 'string' },
   'idempotency-key': { type: 'string' },
   'no-watch': { type: 'boolean' },
+  'first-frame': { type: 'string' },
+  'last-frame': { type: 'string' },
   first: { type: 'string' },
   status: { type: 'string', multiple: true },
   after: { type: 'string' },
@@ -89,7 +94,7 @@ const COMMON: OptionName[] = ['url', 'token', 'json', 'help'];
 const COMMANDS: Record<string, { args: number; options: OptionName[]; usage: string }> = {
   generate: {
     args: 1,
-    options: ['resolution', 'duration', 'aspect-ratio', 'style', 'seed', 'negative-prompt', 'idempotency-key', 'no-watch'],
+    options: ['resolution', 'duration', 'aspect-ratio', 'style', 'seed', 'negative-prompt', 'idempotency-key', 'first-frame', 'last-frame', 'no-watch'],
     usage: 'cinegraph generate "<prompt>" [options]',
   },
   status: { args: 1, options: [], usage: 'cinegraph status <id>' },
@@ -124,6 +129,8 @@ const FLAG_OF: Record<string, string> = {
   style: '--style',
   seed: '--seed',
   idempotencyKey: '--idempotency-key',
+  firstFrame: '--first-frame',
+  lastFrame: '--last-frame',
 };
 
 const usageError = (message: string): CliError => new CliError(message, ExitCode.USER_ERROR, 'USAGE');
@@ -228,8 +235,11 @@ function printGeneration(io: Io, gen: Generation): void {
     ['status', `${gen.status} (provider: ${gen.providerStatus})`],
     ['progress', `${Math.round(gen.progress * 100)}%`],
     ['prompt', gen.prompt],
+    ['model', gen.model],
     ['options', describeOptions(gen)],
   ];
+  if (gen.firstFrame) lines.push(['first', gen.firstFrame.url]);
+  if (gen.lastFrame) lines.push(['last', gen.lastFrame.url]);
   if (gen.negativePrompt) lines.push(['negative', gen.negativePrompt]);
   lines.push(['created', gen.createdAt]);
   if (gen.estimatedCompletionAt) lines.push(['expected', gen.estimatedCompletionAt]);
@@ -291,7 +301,15 @@ export async function run(argv: string[], env: CliEnv, io: Io, opts: RunOptions 
         set('seed', intValue('seed', values.seed));
         set('negativePrompt', values['negative-prompt']);
         set('idempotencyKey', values['idempotency-key']);
-        const { generateVideo } = await gateway.request(StartGenerationDocument, { input });
+        const uploads: Upload[] = [];
+        for (const [flag, field] of [['first-frame', 'firstFrame'], ['last-frame', 'lastFrame']] as const) {
+          const value = values[flag];
+          if (value === undefined) continue;
+          const frame = await frameInput(flag, value, field);
+          input[field] = frame.input;
+          if (frame.upload) uploads.push(frame.upload);
+        }
+        const { generateVideo } = await gateway.request(StartGenerationDocument, { input }, uploads);
         if (!generateVideo.generation) {
           printUserErrors(io, json, generateVideo.userErrors);
           const first = generateVideo.userErrors[0];

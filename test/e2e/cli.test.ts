@@ -4,10 +4,13 @@
  */
 import { spawn } from 'node:child_process';
 import net, { type Socket } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, waitFor, type TestGateway } from '../utils/gateway.js';
+import { makePng } from '../utils/images.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(root, 'bin/cinegraph.mjs');
@@ -252,6 +255,61 @@ describe('cinegraph CLI against a live gateway', () => {
       expect(r.stdout).toMatch(/\.mp4\n$/);
     } finally {
       await slow.stop();
+    }
+  });
+
+  it('--first-frame PATH uploads the file (image-to-video); --last-frame URL makes a transition; both reach the provider', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cinegraph-cli-frames-'));
+    try {
+      const png = makePng(24, 16, 5);
+      const file = path.join(dir, 'first frame.png');
+      writeFileSync(file, png);
+      const before = gw.sim.createBodies().length;
+      const r = await cli(['generate', 'The drawing comes alive', '--first-frame', file, '--json'], { env });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const started = jsonLines(r.stdout)[0] as { generation: { model: string; firstFrame: { url: string; contentType: string; byteSize: number } } };
+      expect(started.generation.model).toBe('IMAGE_TO_VIDEO');
+      expect(started.generation.firstFrame).toMatchObject({ contentType: 'image/png', byteSize: png.length });
+      expect(jsonLines(r.stdout).at(-1)).toMatchObject({ type: 'done', status: 'COMPLETED', videoUrl: expect.stringMatching(/\.mp4$/) });
+      const body = gw.sim.createBodies()[before] as Record<string, unknown>;
+      expect(body.model).toBe('pixverse/v5/image-to-video');
+      expect(body.image_url).toBe(`data:image/png;base64,${png.toString('base64')}`);
+
+      const last = 'https://images.example.com/last.webp';
+      const t = await cli(['generate', 'From one to the other', '--first-frame', file, '--last-frame', last, '--no-watch'], { env });
+      expect(t.code).toBe(0);
+      const id = t.stdout.trim();
+      const status = await cli(['status', id], { env });
+      expect(status.stdout).toMatch(/^model\s+TRANSITION$/m);
+      expect(status.stdout).toMatch(new RegExp(`^last\\s+${last.replace(/[.]/g, '\\.')}$`, 'm'));
+      expect(gw.sim.createBodies().at(-1)).toMatchObject({ model: 'pixverse/v5/transition', tail_image_url: last });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a frame that is not an image, a missing file or a last frame alone exits 2 naming the flag, with nothing sent', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cinegraph-cli-frames-'));
+    try {
+      const fake = path.join(dir, 'notes.png');
+      writeFileSync(fake, 'these are notes, not a picture\n');
+      const before = gw.sim.createRequests().length;
+      const bad = await cli(['generate', 'x', '--first-frame', fake], { env });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/^error: --first-frame: firstFrame\.file is not a PNG, JPEG or WebP image \[INVALID_INPUT\]$/m);
+      const missing = await cli(['generate', 'x', '--first-frame', path.join(dir, 'nope.png')], { env });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/--first-frame: cannot read .*no such file/);
+      const alone = await cli(['generate', 'x', '--last-frame', 'https://example.com/b.png'], { env });
+      expect(alone.code).toBe(2);
+      expect(alone.stderr).toMatch(/^error: --last-frame: lastFrame needs a firstFrame/m);
+      const js = await cli(['generate', 'x', '--first-frame', 'javascript:alert(1)'], { env });
+      expect(js.code).toBe(2);
+      expect(js.stderr).toMatch(/--first-frame: firstFrame\.url must use https:/);
+      expect(gw.sim.createRequests().length).toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
