@@ -9,11 +9,16 @@
  * (tsconfig.json); the codegen test generates them, then typechecks this file strictly, then runs
  * it against a live gateway:
  *
- *   node --import tsx test/codegen/client.ts http://127.0.0.1:4000/graphql
+ *   node --import tsx test/codegen/client.ts http://127.0.0.1:4000/graphql [token] [--frame=image.png]
+ *
+ * With --frame it also uploads that image as the first frame (a GraphQL multipart request, the
+ * `File` in the typed variables found and sent as a file part) and follows it to the end.
  *
  * It prints one JSON object (what it saw) on stdout and exits 0, or prints the problem and exits 1.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { print } from 'graphql';
 import { createClient } from 'graphql-ws';
@@ -27,6 +32,7 @@ import {
   type GenerationHistoryQuery,
   type GenerationFieldsFragment,
   type VideoGenerationStatus,
+  type VideoModel,
 } from './generated/graphql.js';
 
 export interface ClientReport {
@@ -38,6 +44,8 @@ export interface ClientReport {
   userError: { code: string; field: string[] | null; message: string } | null;
   historyPages: number;
   historyIds: string[];
+  /** The image-to-video generation made from an uploaded frame (with --frame). */
+  upload: { id: string; model: VideoModel; firstFrame: { url: string; contentType: string | null; byteSize: number | null } | null; status: VideoGenerationStatus } | null;
 }
 
 /** A GraphQL error from the gateway, with its `extensions.code`. */
@@ -78,6 +86,43 @@ async function request<TResult, TVariables>(
   return body.data;
 }
 
+/**
+ * Finds the files (Blobs) in typed variables and puts null in their place, as the GraphQL
+ * multipart request spec wants: what upload clients (extract-files) do.
+ */
+function extractFiles(value: unknown, at: string, files: Map<string, Blob>): unknown {
+  if (value instanceof Blob) {
+    files.set(at, value);
+    return null;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => extractFiles(v, `${at}.${i}`, files));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, extractFiles(v, `${at}.${k}`, files)]));
+  }
+  return value;
+}
+
+/** A mutation whose typed variables hold files, sent as a GraphQL multipart request. */
+async function upload<TResult, TVariables>(url: string, document: TypedDocumentNode<TResult, TVariables>, variables: TVariables, token?: string): Promise<TResult> {
+  const files = new Map<string, Blob>();
+  const plain = extractFiles(variables, 'variables', files);
+  const form = new FormData();
+  form.set('operations', JSON.stringify({ query: print(document), variables: plain }));
+  form.set('map', JSON.stringify(Object.fromEntries([...files.keys()].map((p, i) => [String(i), [p]]))));
+  [...files.values()].forEach((file, i) => form.set(String(i), file, file instanceof File ? file.name : `file${i}`));
+  const res = await fetch(url, {
+    method: 'POST',
+    // A multipart POST is a "simple" request: the gateway wants a header proving it is not a cross-site form.
+    headers: { 'x-graphql-csrf': '1', accept: 'application/graphql-response+json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: form,
+  });
+  const body = (await res.json()) as GraphQLResponse<TResult>;
+  const first = body.errors?.[0];
+  if (first) throw new GatewayError(first.message, first.extensions?.code);
+  if (!body.data) throw new GatewayError(`HTTP ${res.status} without data`, undefined);
+  return body.data;
+}
+
 /** Follows a subscription over graphql-ws; yields each typed `data` until the server completes. */
 async function* subscribe<TResult, TVariables extends Record<string, unknown>>(
   client: ReturnType<typeof createClient>,
@@ -100,7 +145,17 @@ async function start(url: string, input: GenerateVideoInput): Promise<Generation
   return generateVideo.generation;
 }
 
-export async function runClient(url: string, token?: string): Promise<ClientReport> {
+/** Uploads `frame` as the first frame (image-to-video) and follows the generation to its end. */
+async function animate(url: string, ws: ReturnType<typeof createClient>, frame: File, token?: string): Promise<NonNullable<ClientReport['upload']>> {
+  const { generateVideo } = await upload(url, StartGenerationDocument, { input: { prompt: 'The picture comes alive', firstFrame: { file: frame } } }, token);
+  const gen = generateVideo.generation;
+  if (!gen) throw new Error(`upload refused: ${generateVideo.userErrors.map((e) => `${e.code} ${e.field?.join('.') ?? ''}: ${e.message}`).join('; ')}`);
+  let status: VideoGenerationStatus = gen.status;
+  for await (const { videoGenerationUpdates: g } of subscribe(ws, FollowGenerationDocument, { id: gen.id })) status = g.status;
+  return { id: gen.id, model: gen.model, firstFrame: gen.firstFrame, status };
+}
+
+export async function runClient(url: string, token?: string, frame?: File): Promise<ClientReport> {
   const ws = createClient({
     url: url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
@@ -168,6 +223,7 @@ export async function runClient(url: string, token?: string): Promise<ClientRepo
       userError: userError && { code: userError.code, field: userError.field ?? null, message: userError.message },
       historyPages,
       historyIds,
+      upload: frame ? await animate(url, ws, frame, token) : null,
     };
   } finally {
     await ws.dispose();
@@ -176,8 +232,11 @@ export async function runClient(url: string, token?: string): Promise<ClientRepo
 
 // Run as a program: `node --import tsx test/codegen/client.ts <graphql url> [token]`.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [url = 'http://127.0.0.1:4000/graphql', token] = process.argv.slice(2);
-  runClient(url, token).then(
+  const args = process.argv.slice(2);
+  const framePath = args.find((a) => a.startsWith('--frame='))?.slice('--frame='.length);
+  const [url = 'http://127.0.0.1:4000/graphql', token] = args.filter((a) => !a.startsWith('--'));
+  const frame = framePath ? new File([readFileSync(framePath)], path.basename(framePath)) : undefined;
+  runClient(url, token || undefined, frame).then(
     (report) => {
       process.stdout.write(`${JSON.stringify(report)}\n`);
     },

@@ -6,7 +6,8 @@
  * generator writes now, as schema.graphql must be what the code prints (test/unit/schema-sync.test.ts).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_GENERATED_DIR, filesOnDisk, generatedFiles } from '../../src/client/codegen.js';
 import { codegenConfig, GENERATED_DIR } from '../codegen/codegen.js';
 import { startGateway, type TestGateway } from '../utils/gateway.js';
+import { makeJpeg } from '../utils/images.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const clientPath = path.join(root, 'test/codegen/client.ts');
@@ -90,10 +92,14 @@ describe('codegen-typed client', () => {
 
   it('runs the typed client against a live gateway to completion', async () => {
     gw = await startGateway({ sim: { queueMs: 1000, generateMs: 500 } });
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', clientPath, `${gw.url}/graphql`], {
+    const frameDir = mkdtempSync(path.join(tmpdir(), 'cinegraph-codegen-frame-'));
+    const framePath = path.join(frameDir, 'frame.jpg');
+    const jpeg = makeJpeg(32, 24);
+    writeFileSync(framePath, jpeg);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', clientPath, `${gw.url}/graphql`, '', `--frame=${framePath}`], {
       cwd: root,
       timeout: 25_000,
-    });
+    }).finally(() => rmSync(frameDir, { recursive: true, force: true }));
     const report = JSON.parse(stdout.trim()) as {
       started: string[];
       statuses: string[];
@@ -103,6 +109,7 @@ describe('codegen-typed client', () => {
       userError: { code: string; field: string[] | null } | null;
       historyPages: number;
       historyIds: string[];
+      upload: { id: string; model: string; firstFrame: { url: string; contentType: string; byteSize: number }; status: string } | null;
     };
     expect(report.statuses).toEqual(['QUEUED', 'GENERATING', 'COMPLETED']);
     expect(report.progress.at(-1)).toBe(1);
@@ -112,5 +119,12 @@ describe('codegen-typed client', () => {
     // Newest first, one per page.
     expect(report.historyPages).toBe(2);
     expect(report.historyIds).toEqual([...report.started].reverse());
+    // The uploaded frame: image-to-video to COMPLETED, the file stored, served back and sent as a data URI.
+    expect(report.upload).toMatchObject({ model: 'IMAGE_TO_VIDEO', status: 'COMPLETED', firstFrame: { contentType: 'image/jpeg', byteSize: jpeg.length } });
+    const served = await fetch(report.upload?.firstFrame.url as string);
+    expect(Buffer.from(await served.arrayBuffer()).equals(jpeg)).toBe(true);
+    expect(gw.sim.createBodies().find((b) => b.model === 'pixverse/v5/image-to-video')).toMatchObject({
+      image_url: `data:image/jpeg;base64,${jpeg.toString('base64')}`,
+    });
   });
 });
