@@ -38,6 +38,7 @@ import { createTransitionBus } from './events/bus.js';
 import { PollScheduler } from './watch/scheduler.js';
 import { SubscriptionStreams } from './watch/streams.js';
 import { GenerationTracker } from './watch/tracker.js';
+import { createWebhooks, type Resolver, type Webhooks } from './webhooks/index.js';
 
 export interface AppDeps {
   logger?: Logger;
@@ -53,6 +54,8 @@ export interface AppDeps {
   archiveRetryBaseMs?: number;
   /** The fetch the archiver downloads with, for fault injection in tests. */
   archiveFetch?: typeof globalThis.fetch;
+  /** How webhook hosts are resolved (DNS rebinding tests). @default the system resolver */
+  webhookResolver?: Resolver;
   /** JWKS fetch timings and clock tolerance of JWT verification, for tests. */
   jwt?: Omit<JwtVerifierOptions, 'config'>;
   now?: () => number;
@@ -75,6 +78,8 @@ export interface App {
   /** The built-in simulator, when the gateway runs without a provider key. */
   readonly simulator: Simulator | null;
   readonly archiver: Archiver | null;
+  /** Webhook endpoints, the outbox and the delivery worker. */
+  readonly webhooks: Webhooks;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** What /ready answers. */
@@ -169,8 +174,27 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     onCredits: (owner, credits) => metrics.creditsSpent.inc({ owner_kind: ownerKind(owner) }, credits),
   });
 
+  const webhooks = createWebhooks({
+    store: store.webhooks,
+    config: config.webhooks,
+    dataDir: config.dataDir,
+    clustered: cluster !== null,
+    retentionMs: config.retentionMs,
+    logger,
+    ...(cluster ? { eventTarget: cluster.eventTarget as unknown as EventTarget } : {}),
+    // Called at transitions, after start() has set the URL.
+    publicUrl: () => publicUrl(),
+    ...(deps.webhookResolver ? { resolve: deps.webhookResolver } : {}),
+    onAttempt: (a) => {
+      metrics.webhookAttempts.inc({ outcome: a.outcome });
+      metrics.webhookAttemptDuration.observe({ outcome: a.outcome }, a.durationMs / 1000);
+      if (a.deliveredAfterMs !== null) metrics.webhookDeliveryLatency.observe(a.deliveredAfterMs / 1000);
+    },
+    now,
+  });
   const bus = createTransitionBus(cluster?.eventTarget);
   const tracker = new GenerationTracker({
+    outbox: webhooks.service,
     store,
     provider,
     bus,
@@ -238,6 +262,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   live.streams = streams;
   if (cluster) {
     cluster.onReconnect(() => void streams.resync());
+    // Endpoint change notices may have been lost while Redis was away.
+    cluster.onReconnect(() => webhooks.resync());
   }
 
   let shuttingDown = false;
@@ -265,6 +291,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const server = createGatewayServer({
     schema: buildSchema(),
     service,
+    webhooks: webhooks.service,
     authenticate: createAuthenticator(config.tokens, {
       jwt: config.jwt ? createJwtVerifier({ config: config.jwt, ...deps.jwt }) : null,
       // Why a token was refused is for the operator only; the caller just gets 401 or 4403.
@@ -296,11 +323,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     server,
     simulator,
     archiver,
+    webhooks,
     logger,
     metrics,
     readiness,
     async start() {
       url = await server.listen(config.port, config.host);
+      // Before the poller resumes: deliveries left pending by an earlier run go out, and the
+      // transitions found on resuming are delivered at once.
+      webhooks.start();
       if (cluster) scheduler.startSweep(config.leaseMs);
       const resumed = await scheduler.resume();
       if (resumed > 0) logger.info({ resumed }, 'resumed polling of unfinished generations');
@@ -323,6 +354,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         scheduler.stop();
         streams.endAll();
         await tracker.settle();
+        // In-flight attempts are interrupted and handed back due, before the store closes.
+        await webhooks.stop();
         await archiver?.stop();
         await store.close();
         await cluster?.close();

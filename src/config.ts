@@ -56,6 +56,16 @@ export interface Config {
   /** Serve GraphiQL at /graphql (GRAPHIQL). @default the value of `introspection` */
   graphiql: boolean;
   /**
+   * A trusted-documents manifest (JSON: document id → document, as GraphQL Code Generator's client
+   * preset writes it, or Apollo's persisted query manifest): requests may name these documents by
+   * `documentId` or `extensions.persistedQuery.sha256Hash`. PERSISTED_DOCUMENTS @default null
+   */
+  persistedDocuments: string | null;
+  /** Refuse every document that is not in the manifest. PERSISTED_DOCUMENTS_ONLY @default false */
+  persistedDocumentsOnly: boolean;
+  /** Automatic persisted queries kept, least recently used first; 0 turns APQ off. APQ_MAX_DOCUMENTS @default 1000 */
+  apqMaxDocuments: number;
+  /**
    * Per owner: lookups of ids the store does not hold for this owner (unknown or another's), each
    * a provider read, in any sliding minute; more answer like an unknown id without asking.
    * FOREIGN_LOOKUPS_PER_MINUTE @default 30
@@ -321,6 +331,15 @@ function webhookConfig(env: Env): WebhookConfig {
   };
 }
 
+function persistedDocumentsConfig(env: Env): Pick<Config, 'persistedDocuments' | 'persistedDocumentsOnly'> {
+  const file = str(env, 'PERSISTED_DOCUMENTS');
+  const only = bool(env, 'PERSISTED_DOCUMENTS_ONLY', false);
+  if (only && file === undefined) {
+    throw new ConfigError('PERSISTED_DOCUMENTS_ONLY=true needs PERSISTED_DOCUMENTS, the manifest of the documents to accept');
+  }
+  return { persistedDocuments: file === undefined ? null : path.resolve(file), persistedDocumentsOnly: only };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -352,6 +371,8 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: corsRaw === undefined ? null : corsRaw.split(',').map((s) => s.trim()).filter(Boolean),
     introspection: bool(env, 'INTROSPECTION', true),
     graphiql: bool(env, 'GRAPHIQL', bool(env, 'INTROSPECTION', true)),
+    ...persistedDocumentsConfig(env),
+    apqMaxDocuments: int(env, 'APQ_MAX_DOCUMENTS', 1000, 0, 1_000_000),
     foreignLookupsPerMinute: int(env, 'FOREIGN_LOOKUPS_PER_MINUTE', 30, 1, 1_000_000),
     logLevel: logLevel as Config['logLevel'],
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),

@@ -23,8 +23,9 @@ export const LAYERS = {
   watch: ['domain', 'lib'],
   generations: ['domain', 'watch', 'lib'],
   cluster: ['domain', 'stores', 'events', 'lib'],
-  schema: ['generations', 'domain', 'lib'],
-  server: ['schema', 'generations', 'domain', 'client', 'lib'],
+  webhooks: ['domain', 'lib'],
+  schema: ['generations', 'webhooks', 'domain', 'lib'],
+  server: ['schema', 'generations', 'webhooks', 'domain', 'client', 'lib'],
   simulator: ['lib'],
   cli: ['client', 'lib'],
 };

@@ -48,7 +48,7 @@ export const VideoGenerationStatusEnum = builder.enumType('VideoGenerationStatus
 });
 
 export const UserErrorCodeEnum = builder.enumType('UserErrorCode', {
-  description: 'Why `generateVideo` did not start a generation.',
+  description: 'Why a mutation did not do what it was asked (`generateVideo`, the webhook mutations).',
   values: {
     INVALID_INPUT: { description: 'Rejected before reaching the provider; `field` names the input at fault.' },
     UPSTREAM_REJECTED: { description: 'The provider refused the request (a 4xx other than 401 and 429).' },

@@ -139,7 +139,7 @@ export const VideoGenerationRef = builder.objectRef<Generation>('VideoGeneration
   }),
 });
 
-const UserErrorRef = builder.objectRef<UserErrorData>('UserError').implement({
+export const UserErrorRef = builder.objectRef<UserErrorData>('UserError').implement({
   description: 'A reason the request was not carried out, that the caller can act on.',
   fields: (t) => ({
     code: t.field({ type: UserErrorCodeEnum, description: 'What kind of problem.', resolve: (e) => e.code }),

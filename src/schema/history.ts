@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Generation } from '../domain/generation.js';
+import type { PagePosition } from '../domain/ports.js';
 import { builder } from './builder.js';
 import { VideoGenerationStatusEnum } from './enums.js';
 import { decodeCursor, encodeCursor, VideoGenerationRef } from './generation.js';
@@ -14,10 +15,18 @@ interface Connection {
   hasPreviousPage: boolean;
 }
 
-const PageInfoRef = builder.objectRef<Connection>('PageInfo').implement({
+/** A page of anything placed by (createdAt, id), newest first: generations, webhook deliveries. */
+export interface PagedPositions {
+  items: PagePosition[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+}
+
+/** One PageInfo type for every connection (Relay cursor connections). */
+export const PageInfoRef = builder.objectRef<PagedPositions>('PageInfo').implement({
   description: 'Where a page sits in the whole list (Relay cursor connections).',
   fields: (t) => ({
-    hasNextPage: t.exposeBoolean('hasNextPage', { description: 'More (older) generations follow `endCursor`.' }),
+    hasNextPage: t.exposeBoolean('hasNextPage', { description: 'More (older) items follow `endCursor`.' }),
     hasPreviousPage: t.exposeBoolean('hasPreviousPage', { description: 'This page was asked for with `after`.' }),
     startCursor: t.string({
       nullable: true,

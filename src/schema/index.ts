@@ -5,6 +5,7 @@ import './scalars.js';
 import './enums.js';
 import './generation.js';
 import './history.js';
+import './webhooks.js';
 import './node.js';
 import './usage.js';
 import './viewer.js';

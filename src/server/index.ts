@@ -12,6 +12,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Limits } from '../config.js';
 import type { GenerationService } from '../generations/service.js';
+import type { WebhookService } from '../webhooks/service.js';
 import type { Authenticator } from './auth.js';
 import { createHttpServer } from './http.js';
 import { useFinishedAnswers } from './plugins/use-answers.js';
@@ -23,6 +24,9 @@ import { useNoIntrospection } from './plugins/use-no-introspection.js';
 import { useNoSuggestions } from './plugins/use-no-suggestions.js';
 import { useOperationNotes } from './plugins/use-operation-notes.js';
 import { useRequestParams } from './plugins/use-request-params.js';
+import { useResponseCompression } from './plugins/use-compression.js';
+import { createGraphiQLRoute } from './routes/graphiql.js';
+import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import type { RouteTable } from './routes/route.js';
 import { serveGraphQLWs } from './ws.js';
 import { createGatewayYoga } from './yoga.js';
@@ -32,6 +36,8 @@ export type { Route, RouteTable } from './routes/route.js';
 export interface GatewayServerOptions {
   schema: GraphQLSchema;
   service: GenerationService;
+  /** Webhook endpoints and deliveries. @default undefined */
+  webhooks?: WebhookService;
   authenticate: Authenticator;
   logger: Logger;
   /** Whether clients must authenticate (GATEWAY_TOKENS set). */
@@ -49,6 +55,8 @@ export interface GatewayServerOptions {
    * beside the operation, so its body may be up to twice this plus MAX_BODY_BYTES. @default 10485760
    */
   maxImageBytes?: number;
+  /** Envelop and yoga plugins run before the gateway's own (tracing). @default [] */
+  plugins?: Plugin[];
   /** HTTP routes beside /graphql (health, metrics, archived videos, the demo page), tried in order. @default [] */
   routes?: RouteTable;
   /** The clock progress estimates are computed against. @default Date.now */
@@ -83,10 +91,15 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     useFinishedAnswers(),
   ];
   if (opts.introspection === false) plugins.push(useNoIntrospection(), useNoSuggestions());
+  // Last: compresses the answer the others made.
+  plugins.push(useResponseCompression());
+  // First: tracing, so an operation's span covers the work of every other plugin.
+  plugins.unshift(...(opts.plugins ?? []));
 
   const yoga = createGatewayYoga({
     schema: opts.schema,
     service: opts.service,
+    ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
     authenticate: opts.authenticate,
     logger,
     plugins,
@@ -102,7 +115,13 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     maxMultipartBodyBytes: 2 * (opts.maxImageBytes ?? 10 * 1024 * 1024) + limits.maxBodyBytes,
     requestTimeoutMs: limits.requestTimeoutMs,
     headersTimeoutMs: limits.headersTimeoutMs,
-    routes: opts.routes ?? [],
+    routes: [
+      ...(opts.routes ?? []),
+      // GraphiQL's page at the endpoint and its hashed, cacheable files (routes/graphiql.ts).
+      ...((opts.graphiql ?? opts.introspection !== false)
+        ? [createGraphiQLRoute({ endpoint: '/graphql', title: 'Cinegraph', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_DEFAULT_QUERY })]
+        : []),
+    ],
     graphql: async (req, res, notes) => yoga(req, res, { req, notes }),
     ...(opts.onHttpRequest ? { onHttpRequest: opts.onHttpRequest } : {}),
   });

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { isTerminal, type Generation } from '../domain/generation.js';
 import type { Clock, GenerationStore, Provider, TransitionBus } from '../domain/ports.js';
 import { applyReading, expire, recoverLate, type Applied } from '../domain/state.js';
+import type { WebhookOutbox } from '../domain/webhooks.js';
 
 export interface TrackerOptions {
   store: GenerationStore;
@@ -34,6 +35,11 @@ export interface TrackerOptions {
   now?: Clock;
   /** Called after every saved transition (metrics, archive, history learning). */
   onTransition?: (gen: Generation, previous: Generation) => void;
+  /**
+   * Webhooks: the deliveries a transition causes are saved in the same store write as the
+   * transition (an outbox), so a crash between the two cannot lose one.
+   */
+  outbox?: WebhookOutbox;
 }
 
 export class GenerationTracker {
@@ -107,7 +113,9 @@ export class GenerationTracker {
     if (applied.next.status === 'COMPLETED' && applied.next.video && !applied.next.video.archiveName && this.opts.nameArchive) {
       applied.next.video = { ...applied.next.video, archiveName: this.opts.nameArchive(applied.next) };
     }
-    await this.opts.store.save(applied.next);
+    const outbox = applied.transitioned && this.opts.outbox ? await this.opts.outbox.plan(applied.next, previous) : [];
+    await this.opts.store.save(applied.next, outbox);
+    if (outbox.length > 0) this.opts.outbox?.recorded(outbox);
     if (applied.transitioned) {
       this.opts.logger.info(
         { generationId: applied.next.id, status: applied.next.status, providerStatus: applied.next.providerStatus },

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { OUTBOX_LUA } from './outbox-lua.js';
 
 /**
  * A Lua script run by digest (EVALSHA), falling back to EVAL when the server does not know it
@@ -33,6 +34,7 @@ export class LuaScript {
  * ARGV: 1 json, 2 owner, 3 createdAt, 4 id, 5 '1' when active, 6 '1' when unarchived,
  *       7 completedAt of a completion sample or '', 8 the sample ('<resolution>|<duration>|<tookMs>', plus '|<model>' for the image models),
  *       9 retentionMs, 10 recent cap, 11 completedAt when TIMED_OUT or ''
+ * then, at the very end of KEYS and ARGV, the webhook outbox's own (OUTBOX_LUA: keep them last).
  * Returns 0, writing nothing, when the record belongs to another owner (an owner never changes),
  * 1 when written.
  */
@@ -73,6 +75,7 @@ if ARGV[7] ~= '' then
 else
   redis.call('HDEL', KEYS[1], 'rc')
 end
+` + OUTBOX_LUA + `
 return 1
 `);
 

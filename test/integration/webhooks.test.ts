@@ -1,0 +1,439 @@
+/**
+ * Webhooks end to end: the real gateway (built-in simulator as the provider) delivering to a real
+ * receiver on a free 127.0.0.1 port, which verifies every delivery with the `standardwebhooks`
+ * package as a user's receiver would.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pino, type Logger } from 'pino';
+import { Webhook } from 'standardwebhooks';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { GENERATE, startGateway, tempDir, waitFor, type TestGateway } from '../utils/gateway.js';
+import { startReceiver, type WebhookReceiver } from '../utils/webhook-receiver.js';
+
+const CREATE = /* GraphQL */ `
+  mutation Create($input: CreateWebhookEndpointInput!) {
+    createWebhookEndpoint(input: $input) {
+      endpoint { id url events createdAt disabledAt }
+      secret
+      userErrors { code message field }
+    }
+  }
+`;
+const ENDPOINTS = /* GraphQL */ `
+  query { webhookEndpoints { id url events createdAt disabledAt } }
+`;
+const DELIVERIES = /* GraphQL */ `
+  query Deliveries($endpointId: ID!, $first: Int, $after: String) {
+    webhookDeliveries(endpointId: $endpointId, first: $first, after: $after) {
+      nodes { id eventType generationId status attempts lastStatusCode lastError nextAttemptAt deliveredAt createdAt }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+const DELETE = /* GraphQL */ `
+  mutation Delete($id: ID!) { deleteWebhookEndpoint(id: $id) { deletedEndpointId userErrors { code message field } } }
+`;
+const REDELIVER = /* GraphQL */ `
+  mutation Redeliver($id: ID!) {
+    redeliverWebhook(deliveryId: $id) { delivery { id status nextAttemptAt } userErrors { code message field } }
+  }
+`;
+
+interface Delivery {
+  id: string;
+  eventType: string;
+  generationId: string;
+  status: string;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+}
+
+interface DeliveryPage {
+  nodes: Delivery[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+type LogLine = Record<string, unknown> & { msg: string };
+
+/** A pino logger writing parsed JSON lines into `lines`. */
+function capturingLogger(lines: LogLine[]): Logger {
+  return pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) });
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function gateway(env: Record<string, string> = {}, extra: Parameters<typeof startGateway>[0] = {}): Promise<TestGateway> {
+  const gw = await startGateway({
+    ...extra,
+    env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_SCHEDULE: '50,50,50,50,50', ARCHIVE_VIDEOS: 'false', ...env },
+  });
+  cleanups.push(() => gw.stop());
+  return gw;
+}
+
+async function receiver(): Promise<WebhookReceiver> {
+  const r = await startReceiver();
+  cleanups.push(() => r.close());
+  return r;
+}
+
+async function register(gw: TestGateway, url: string, events?: string[], headers?: Record<string, string>): Promise<{ id: string; secret: string }> {
+  const { body } = await gw.gql<{ createWebhookEndpoint: { endpoint: { id: string } | null; secret: string | null; userErrors: unknown[] } }>(
+    CREATE,
+    { input: { url, ...(events ? { events } : {}) } },
+    headers,
+  );
+  const p = body.data?.createWebhookEndpoint;
+  if (!p?.endpoint || !p.secret) throw new Error(`registration failed: ${JSON.stringify(body)}`);
+  return { id: p.endpoint.id, secret: p.secret };
+}
+
+async function generate(gw: TestGateway, prompt: string, headers?: Record<string, string>): Promise<string> {
+  const { body } = await gw.gql<{ generateVideo: { generation: { id: string } | null } }>(GENERATE, { input: { prompt } }, headers);
+  const id = body.data?.generateVideo.generation?.id;
+  if (!id) throw new Error(`generate failed: ${JSON.stringify(body)}`);
+  return id;
+}
+
+async function deliveries(gw: TestGateway, endpointId: string, headers?: Record<string, string>): Promise<Delivery[]> {
+  const { body } = await gw.gql<{ webhookDeliveries: { nodes: Delivery[] } }>(DELIVERIES, { endpointId, first: 100 }, headers);
+  if (!body.data) throw new Error(JSON.stringify(body.errors));
+  return body.data.webhookDeliveries.nodes;
+}
+
+describe('webhooks', () => {
+  it('delivers a terminal event once, signed, with the documented body, and keeps the secret out of the database', async () => {
+    const lines: LogLine[] = [];
+    const gw = await gateway({}, { deps: { logger: capturingLogger(lines) } });
+    const rx = await receiver();
+    const ep = await register(gw, rx.url);
+    rx.secret = ep.secret;
+    expect(ep.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+
+    const id = await generate(gw, 'a lighthouse in a storm');
+    await rx.waitFor((r) => r.length >= 1);
+    // Settle: the delivery is DELIVERED, and nothing else follows.
+    await waitFor(async () => (await deliveries(gw, ep.id))[0]?.status === 'DELIVERED', 5000, 'DELIVERED');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rx.received).toHaveLength(1);
+    const got = rx.received[0]!;
+    expect(got.verified).toBe(true);
+    expect(got.headers['content-type']).toBe('application/json');
+    expect(got.id).toMatch(/^msg_[0-9a-f]{32}$/);
+    expect(Math.abs(Number(got.timestamp) - Date.now() / 1000)).toBeLessThan(60);
+    expect(got.signature).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+    expect(Object.keys(got.body).sort()).toEqual(['data', 'timestamp', 'type']);
+    expect(got.body.type).toBe('video_generation.completed');
+    expect(new Date(got.body.timestamp).toISOString()).toBe(got.body.timestamp);
+    const data = got.body.data;
+    expect(Object.keys(data).sort()).toEqual(
+      ['completedAt', 'createdAt', 'error', 'id', 'model', 'progress', 'prompt', 'providerStatus', 'status', 'video'].sort(),
+    );
+    expect(data).toMatchObject({ id, status: 'COMPLETED', model: 'TEXT_TO_VIDEO', prompt: 'a lighthouse in a storm', progress: 1, error: null });
+    expect(typeof data.providerStatus).toBe('string');
+    expect(new Date(data.createdAt as string).toISOString()).toBe(data.createdAt);
+    expect(new Date(data.completedAt as string).toISOString()).toBe(data.completedAt);
+    expect(Object.keys(data.video as object).sort()).toEqual(['contentType', 'fileSize', 'url']);
+    expect((data.video as { url: string }).url).toMatch(/^https?:\/\//);
+
+    const [d] = await deliveries(gw, ep.id);
+    expect(d).toMatchObject({ id: got.id, eventType: 'VIDEO_GENERATION_COMPLETED', generationId: id, status: 'DELIVERED', attempts: 1, lastStatusCode: 204, lastError: null, nextAttemptAt: null });
+    expect(d!.deliveredAt).not.toBeNull();
+
+    // The secret is in no log line, and not in the database's files as written.
+    const secretBytes = ep.secret.slice('whsec_'.length);
+    expect(JSON.stringify(lines)).not.toContain(secretBytes);
+    const attempts = lines.filter((l) => l.msg === 'webhook attempt');
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ webhookId: got.id, attempt: 1, outcome: 'delivered', statusCode: 204 });
+    const dataDir = gw.config.dataDir;
+    for (const f of readdirSync(dataDir)) {
+      if (!f.startsWith('cinegraph.db')) continue;
+      const bytes = readFileSync(path.join(dataDir, f));
+      expect(bytes.includes(Buffer.from(secretBytes))).toBe(false);
+      expect(bytes.includes(Buffer.from(ep.secret))).toBe(false);
+    }
+    // The endpoint never shows its secret again.
+    const { body } = await gw.gql(ENDPOINTS);
+    expect(JSON.stringify(body)).not.toContain(secretBytes);
+  });
+
+  it('retries a receiver that answers 500 three times with the same webhook-id, and logs every attempt', async () => {
+    const lines: LogLine[] = [];
+    const gw = await gateway({}, { deps: { logger: capturingLogger(lines) } });
+    const rx = await receiver();
+    rx.respond = (req) => ({ status: req.n <= 3 ? 500 : 200 });
+    const ep = await register(gw, rx.url);
+    rx.secret = ep.secret;
+    await generate(gw, 'four knocks');
+    await rx.waitFor((r) => r.length >= 4);
+    await waitFor(async () => (await deliveries(gw, ep.id))[0]?.status === 'DELIVERED', 5000, 'DELIVERED');
+    expect(rx.received).toHaveLength(4);
+    expect(new Set(rx.received.map((r) => r.id)).size).toBe(1);
+    expect(rx.received.every((r) => r.verified)).toBe(true);
+    // The same event each time: the body is fixed when the delivery is recorded.
+    expect(new Set(rx.received.map((r) => r.raw)).size).toBe(1);
+    const attempts = lines.filter((l) => l.msg === 'webhook attempt' && l.webhookId === rx.received[0]!.id);
+    expect(attempts.map((l) => [l.attempt, l.outcome, l.statusCode])).toEqual([
+      [1, 'http_error', 500],
+      [2, 'http_error', 500],
+      [3, 'http_error', 500],
+      [4, 'delivered', 200],
+    ]);
+    const [d] = await deliveries(gw, ep.id);
+    expect(d).toMatchObject({ status: 'DELIVERED', attempts: 4, lastStatusCode: 200 });
+    // Metrics count the attempts by outcome.
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toMatch(/cinegraph_webhook_attempts_total\{outcome="http_error"\} 3/);
+    expect(metrics).toMatch(/cinegraph_webhook_attempts_total\{outcome="delivered"\} 1/);
+    expect(metrics).toMatch(/cinegraph_webhook_delivery_latency_seconds_count 1/);
+  });
+
+  it('gives up after the last delay of the schedule (FAILED), and redeliverWebhook sends it again with the same id', async () => {
+    const gw = await gateway({ WEBHOOK_RETRY_SCHEDULE: '30,30' });
+    const rx = await receiver();
+    let healthy = false;
+    rx.respond = () => ({ status: healthy ? 200 : 503 });
+    const ep = await register(gw, rx.url);
+    rx.secret = ep.secret;
+    await generate(gw, 'never answered');
+    await waitFor(async () => (await deliveries(gw, ep.id))[0]?.status === 'FAILED', 5000, 'FAILED');
+    const [failed] = await deliveries(gw, ep.id);
+    expect(failed).toMatchObject({ attempts: 3, lastStatusCode: 503, lastError: 'HTTP 503', nextAttemptAt: null });
+    expect(rx.received).toHaveLength(3);
+
+    healthy = true;
+    const { body } = await gw.gql<{ redeliverWebhook: { delivery: { id: string; status: string } | null } }>(REDELIVER, { id: failed!.id });
+    expect(body.data?.redeliverWebhook.delivery).toMatchObject({ id: failed!.id, status: 'PENDING' });
+    await rx.waitFor((r) => r.length >= 4);
+    expect(rx.received[3]!.id).toBe(failed!.id);
+    expect(rx.received[3]!.verified).toBe(true);
+    await waitFor(async () => (await deliveries(gw, ep.id))[0]?.status === 'DELIVERED', 5000, 'DELIVERED');
+    expect((await deliveries(gw, ep.id))[0]).toMatchObject({ attempts: 4, lastStatusCode: 200 });
+  });
+
+  it('honours Retry-After', async () => {
+    const gw = await gateway({ WEBHOOK_RETRY_SCHEDULE: '20,20' });
+    const rx = await receiver();
+    rx.respond = (req) => (req.n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 });
+    const ep = await register(gw, rx.url);
+    rx.secret = ep.secret;
+    await generate(gw, 'wait a second');
+    await rx.waitFor((r) => r.length >= 2, 10_000);
+    const gap = rx.received[1]!.at - rx.received[0]!.at;
+    expect(gap).toBeGreaterThanOrEqual(950);
+  });
+
+  it('still delivers after a gateway restart when the receiver was down until then (same DATA_DIR)', async () => {
+    const dataDir = tempDir();
+    const sim: Simulator = await startSimulator({ queueMs: 60, generateMs: 200 });
+    cleanups.push(() => sim.stop());
+    const rx = await receiver();
+    await rx.close(); // down: connections refused
+    const env = { WEBHOOK_RETRY_SCHEDULE: '100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100' };
+    const lines: LogLine[] = [];
+    const first = await startGateway({ dataDir, simulator: sim, env: { WEBHOOK_ALLOW_PRIVATE: 'true', ARCHIVE_VIDEOS: 'false', ...env }, deps: { logger: capturingLogger(lines) } });
+    let firstStopped = false;
+    cleanups.push(async () => {
+      if (!firstStopped) await first.stop();
+    });
+    const ep = await register(first, rx.url);
+    rx.secret = ep.secret;
+    const id = await generate(first, 'across a restart');
+    await waitFor(() => lines.some((l) => l.msg === 'webhook attempt' && l.outcome === 'network'), 5000, 'a refused attempt');
+    await first.stop();
+    firstStopped = true;
+    expect(rx.received).toHaveLength(0);
+
+    await rx.listen();
+    const second = await startGateway({ dataDir, simulator: sim, env: { WEBHOOK_ALLOW_PRIVATE: 'true', ARCHIVE_VIDEOS: 'false', ...env } });
+    cleanups.push(() => second.stop());
+    await rx.waitFor((r) => r.some((x) => x.body.type === 'video_generation.completed'), 10_000);
+    const got = rx.received.find((x) => x.body.type === 'video_generation.completed')!;
+    expect(got.verified).toBe(true);
+    expect(got.body.data.id).toBe(id);
+    const [d] = await waitFor(async () => {
+      const ds = await deliveries(second, ep.id);
+      return ds[0]?.status === 'DELIVERED' ? ds : null;
+    });
+    expect(d!.attempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('disables an endpoint that answers 410 Gone, and sends it nothing more', async () => {
+    const gw = await gateway();
+    const rx = await receiver();
+    rx.respond = () => ({ status: 410 });
+    const ep = await register(gw, rx.url);
+    rx.secret = ep.secret;
+    await generate(gw, 'gone');
+    await waitFor(async () => {
+      const { body } = await gw.gql<{ webhookEndpoints: { id: string; disabledAt: string | null }[] }>(ENDPOINTS);
+      return body.data?.webhookEndpoints[0]?.disabledAt;
+    }, 5000, 'disabledAt');
+    const [d] = await deliveries(gw, ep.id);
+    expect(d).toMatchObject({ status: 'FAILED', attempts: 1, lastStatusCode: 410 });
+    // A later generation's event is not recorded for a disabled endpoint.
+    const second = await generate(gw, 'gone again');
+    await waitFor(async () => {
+      const { body } = await gw.gql<{ videoGeneration: { status: string } }>(`query($id: ID!) { videoGeneration(id: $id) { status } }`, { id: second });
+      return body.data?.videoGeneration.status === 'COMPLETED';
+    }, 5000, 'second completed');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(rx.received).toHaveLength(1);
+    expect(await deliveries(gw, ep.id)).toHaveLength(1);
+  });
+
+  it('retries a receiver slower than WEBHOOK_TIMEOUT_MS', async () => {
+    const lines: LogLine[] = [];
+    const gw = await gateway({ WEBHOOK_TIMEOUT_MS: '300' }, { deps: { logger: capturingLogger(lines) } });
+    const rx = await receiver();
+    rx.respond = (req) => (req.n === 1 ? { status: 200, delayMs: 1500 } : { status: 200 });
+    const ep = await register(gw, rx.url);
+    rx.secret = ep.secret;
+    await generate(gw, 'slowly');
+    await waitFor(async () => (await deliveries(gw, ep.id))[0]?.status === 'DELIVERED', 5000, 'DELIVERED');
+    expect(rx.received.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(rx.received.map((r) => r.id)).size).toBe(1);
+    const outcomes = lines.filter((l) => l.msg === 'webhook attempt').map((l) => l.outcome);
+    expect(outcomes[0]).toBe('timeout');
+    expect(outcomes.at(-1)).toBe('delivered');
+  });
+
+  it('sends every status change to an endpoint that asks for them', async () => {
+    const gw = await gateway();
+    const rx = await receiver();
+    const ep = await register(gw, rx.url, ['VIDEO_GENERATION_STATUS_CHANGED', 'VIDEO_GENERATION_COMPLETED']);
+    rx.secret = ep.secret;
+    const id = await generate(gw, 'step by step');
+    await rx.waitFor((r) => r.some((x) => x.body.type === 'video_generation.completed'));
+    await waitFor(async () => (await deliveries(gw, ep.id)).every((d) => d.status === 'DELIVERED'), 5000, 'all delivered');
+    const { body } = await gw.gql<{ videoGeneration: { transitions: { status: string }[] } }>(
+      `query($id: ID!) { videoGeneration(id: $id) { transitions { status } } }`,
+      { id },
+    );
+    const statuses = body.data!.videoGeneration.transitions.map((t) => t.status);
+    const changed = rx.received.filter((r) => r.body.type === 'video_generation.status_changed').map((r) => r.body.data.status);
+    expect(changed).toEqual(statuses.slice(1));
+    expect(rx.received.filter((r) => r.body.type === 'video_generation.completed')).toHaveLength(1);
+    expect(new Set(rx.received.map((r) => r.id)).size).toBe(rx.received.length);
+    expect(rx.received.every((r) => r.verified)).toBe(true);
+  });
+
+  it('refuses http://127.0.0.1 and other private targets without WEBHOOK_ALLOW_PRIVATE', async () => {
+    const gw = await gateway({ WEBHOOK_ALLOW_PRIVATE: 'false' });
+    for (const url of [
+      'http://127.0.0.1:8080/hook',
+      'https://127.0.0.1/hook',
+      'https://localhost/hook',
+      'https://[::1]/hook',
+      'https://169.254.169.254/latest/meta-data',
+      'https://10.1.2.3/hook',
+      'https://[::ffff:192.168.0.1]/hook',
+      'ftp://example.com/hook',
+      'not a url',
+    ]) {
+      const { body } = await gw.gql<{ createWebhookEndpoint: { endpoint: unknown; secret: unknown; userErrors: { code: string; field: string[] }[] } }>(CREATE, {
+        input: { url },
+      });
+      const p = body.data?.createWebhookEndpoint;
+      expect(p?.endpoint, url).toBeNull();
+      expect(p?.secret, url).toBeNull();
+      expect(p?.userErrors[0], url).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'url'] });
+    }
+    const { body } = await gw.gql<{ webhookEndpoints: unknown[] }>(ENDPOINTS);
+    expect(body.data?.webhookEndpoints).toEqual([]);
+  });
+
+  it('signs the body: a tampered body fails verification on the receiver', async () => {
+    const gw = await gateway();
+    const rx = await receiver();
+    const ep = await register(gw, rx.url);
+    rx.secret = ep.secret;
+    await generate(gw, 'sealed with a signature');
+    const [got] = await rx.waitFor((r) => r.length >= 1);
+    const wh = new Webhook(ep.secret);
+    expect(() => wh.verify(got!.raw, got!.headers)).not.toThrow();
+    const tampered = got!.raw.replace('"COMPLETED"', '"FAILED"');
+    expect(tampered).not.toBe(got!.raw);
+    expect(() => wh.verify(tampered, got!.headers)).toThrow(/signature/i);
+    // Another id, or another secret, fails too.
+    expect(() => wh.verify(got!.raw, { ...got!.headers, 'webhook-id': 'msg_other' })).toThrow();
+    const other = await register(gw, `${rx.url}/other`);
+    expect(() => new Webhook(other.secret).verify(got!.raw, got!.headers)).toThrow();
+  });
+
+  it("scopes endpoints and deliveries to their client: another client's answer like unknown ids", async () => {
+    const A = { authorization: 'Bearer token-of-alice-0123456789' };
+    const B = { authorization: 'Bearer token-of-bob-0123456789ab' };
+    const gw = await gateway({ GATEWAY_TOKENS: 'alice:token-of-alice-0123456789,bob:token-of-bob-0123456789ab' });
+    const rx = await receiver();
+    const ep = await register(gw, rx.url, undefined, A);
+    rx.secret = ep.secret;
+    await generate(gw, "alice's", A);
+    await generate(gw, "bob's: no endpoint, no webhook", B);
+    await rx.waitFor((r) => r.length >= 1);
+    const [d] = await waitFor(async () => {
+      const ds = await deliveries(gw, ep.id, A);
+      return ds.length > 0 ? ds : null;
+    });
+
+    const listB = await gw.gql<{ webhookEndpoints: unknown[] }>(ENDPOINTS, {}, B);
+    expect(listB.body.data?.webhookEndpoints).toEqual([]);
+    const foreign = await gw.gql(DELIVERIES, { endpointId: ep.id }, B);
+    const unknown = await gw.gql(DELIVERIES, { endpointId: 'ep_000000000000000000000000' }, B);
+    expect(foreign.body.errors?.[0]?.extensions).toEqual(unknown.body.errors?.[0]?.extensions);
+    expect(foreign.body.errors?.[0]?.message.replace(ep.id, 'X')).toBe(unknown.body.errors?.[0]?.message.replace('ep_000000000000000000000000', 'X'));
+    const delB = await gw.gql<{ deleteWebhookEndpoint: { deletedEndpointId: string | null; userErrors: unknown[] } }>(DELETE, { id: ep.id }, B);
+    const delUnknown = await gw.gql<{ deleteWebhookEndpoint: unknown }>(DELETE, { id: 'ep_000000000000000000000000' }, B);
+    expect(delB.body.data?.deleteWebhookEndpoint).toEqual(delUnknown.body.data?.deleteWebhookEndpoint);
+    expect(delB.body.data?.deleteWebhookEndpoint.deletedEndpointId).toBeNull();
+    const reB = await gw.gql<{ redeliverWebhook: unknown }>(REDELIVER, { id: d!.id }, B);
+    const reUnknown = await gw.gql<{ redeliverWebhook: unknown }>(REDELIVER, { id: 'msg_unknown' }, B);
+    expect(reB.body.data?.redeliverWebhook).toEqual(reUnknown.body.data?.redeliverWebhook);
+    expect(rx.received).toHaveLength(1);
+
+    // Its owner deletes it, with its deliveries.
+    const delA = await gw.gql<{ deleteWebhookEndpoint: { deletedEndpointId: string | null } }>(DELETE, { id: ep.id }, A);
+    expect(delA.body.data?.deleteWebhookEndpoint.deletedEndpointId).toBe(ep.id);
+    const after = await gw.gql(DELIVERIES, { endpointId: ep.id }, A);
+    expect(after.body.data ?? null).toBeNull();
+    expect(after.body.errors?.[0]?.extensions).toEqual(unknown.body.errors?.[0]?.extensions);
+  });
+
+  it('pages deliveries newest first with stable cursors', async () => {
+    const gw = await gateway();
+    const rx = await receiver();
+    const ep = await register(gw, rx.url, ['VIDEO_GENERATION_STATUS_CHANGED']);
+    rx.secret = ep.secret;
+    await Promise.all([generate(gw, 'one'), generate(gw, 'two'), generate(gw, 'three')]);
+    // Every generation changes status at least once (to COMPLETED): at least three deliveries.
+    await rx.waitFor((r) => r.filter((x) => x.body.data.status === 'COMPLETED').length === 3);
+    const all = await waitFor(async () => {
+      const ds = await deliveries(gw, ep.id);
+      return ds.length === rx.received.length && ds.every((d) => d.status === 'DELIVERED') ? ds : null;
+    }, 8000, 'every delivery DELIVERED');
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 10; i++) {
+      const res: { body: { data?: { webhookDeliveries: DeliveryPage } } } = await gw.gql<{ webhookDeliveries: DeliveryPage }>(DELIVERIES, {
+        endpointId: ep.id,
+        first: 2,
+        ...(after ? { after } : {}),
+      });
+      const page: DeliveryPage = res.body.data!.webhookDeliveries;
+      seen.push(...page.nodes.map((n) => n.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(all.map((d) => d.id));
+  });
+});
