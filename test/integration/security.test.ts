@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { collectSse, collectWs, GENERATE, READ, startGateway, UPDATES, type TestGateway } from '../utils/gateway.js';
+import { startRedis, skipRedisTests } from '../utils/redis.js';
 
 const ALICE = 'alice-token-0123456789abcdef';
 const BOB = 'bob-token-0123456789abcdefgh';
@@ -181,6 +182,36 @@ describe('limits', () => {
       expect(ok.body.data?.__schema.queryType.name).toBe('Query');
     } finally {
       await on.stop();
+    }
+  });
+});
+
+describe('foreign-id lookups in cluster mode', () => {
+  const bomb = (n: number): string =>
+    `{ ${Array.from({ length: n }, (_, i) => `a${i}: videoGeneration(id: "${crypto.randomUUID()}:pixverse/v5/text-to-video") { id }`).join(' ')} }`;
+
+  it('draws every instance from one budget per client, kept in Redis', async () => {
+    if (skipRedisTests('the shared budget of foreign-id lookups')) return;
+    const redis = await startRedis();
+    const env = { REDIS_URL: redis.url, GATEWAY_TOKENS: TOKENS, FOREIGN_LOOKUPS_PER_MINUTE: '10', ARCHIVE_VIDEOS: 'false' };
+    const a = await startGateway({ env });
+    const b = await startGateway({ env, simulator: a.sim });
+    try {
+      a.sim.stats.reset();
+      // 40 random ids, half on each instance: the provider is asked about 10 of them.
+      for (const g of [a, b, a, b]) {
+        const r = await g.gql<Record<string, null>>(bomb(10), {}, asBob);
+        expect(r.body.errors).toBeUndefined();
+        expect(Object.values(r.body.data ?? {}).every((v) => v === null)).toBe(true);
+      }
+      expect(a.sim.stats.reads).toBe(10);
+      // Alice's budget is her own, on either instance.
+      await b.gql(bomb(3), {}, asAlice);
+      expect(a.sim.stats.reads).toBe(13);
+    } finally {
+      await b.stop();
+      await a.stop();
+      await redis.stop();
     }
   });
 });

@@ -158,3 +158,32 @@ describe('parseTokens (GATEWAY_TOKENS)', () => {
     expect(() => parseTokens('alice:0123456789 abcdef')).toThrow(ConfigError);
   });
 });
+
+describe('loadConfig: the edges of security (GRAPHIQL, FOREIGN_LOOKUPS_PER_MINUTE, request time limits)', () => {
+  it('defaults: GraphiQL follows introspection, 30 foreign lookups a minute, 30 s per request, 10 s for headers', () => {
+    const c = loadConfig({});
+    expect(c.graphiql).toBe(true);
+    expect(c.foreignLookupsPerMinute).toBe(30);
+    expect(c.limits.requestTimeoutMs).toBe(30_000);
+    expect(c.limits.headersTimeoutMs).toBe(10_000);
+    expect(loadConfig({ INTROSPECTION: 'false' }).graphiql).toBe(false);
+    expect(loadConfig({ INTROSPECTION: 'false', GRAPHIQL: 'true' }).graphiql).toBe(true);
+    expect(loadConfig({ GRAPHIQL: 'false' }).graphiql).toBe(false);
+  });
+
+  it('keeps the headers limit within the request limit, and says so when both are set the wrong way round', () => {
+    expect(loadConfig({ REQUEST_TIMEOUT_MS: '5000' }).limits.headersTimeoutMs).toBe(5000);
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '6000' })).toThrow(/^HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS/);
+  });
+
+  it.each([
+    ['GRAPHIQL', 'maybe'],
+    ['FOREIGN_LOOKUPS_PER_MINUTE', '0'],
+    ['FOREIGN_LOOKUPS_PER_MINUTE', 'lots'],
+    ['REQUEST_TIMEOUT_MS', '10'],
+    ['HEADERS_TIMEOUT_MS', '-1'],
+  ])('%s=%s stops start-up with one line naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name}`));
+  });
+});
