@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as operations from '../../src/client/generated/graphql.js';
 import { collectWs, GENERATE, startGateway, UPDATES, type TestGateway } from '../utils/gateway.js';
 import { describeInBrowser, launchChromium } from './browser.js';
+import { makePng } from '../utils/images.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DRAGON =
@@ -357,5 +358,101 @@ describeInBrowser('demo page in Chromium', () => {
     // Kept for the next visit.
     expect(await page.evaluate(() => localStorage.getItem('cinegraph.token'))).toBe('s3cret-demo-token');
     await expect.poll(() => page.locator('#recent button').count()).toBe(1);
+  });
+});
+
+describeInBrowser('demo page frames in Chromium', () => {
+  let browser: Browser | null = null;
+  let page: Page | null = null;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await page?.close();
+    page = null;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    browser = null;
+  });
+
+  /** Drops `bytes` on a frame's zone the way a person dragging a file from the desktop does. */
+  async function dropFile(p: Page, field: string, bytes: Buffer, name: string, type: string): Promise<void> {
+    const transfer = await p.evaluateHandle(
+      ({ data, name: fileName, type: fileType }) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(data)], fileName, { type: fileType }));
+        return dt;
+      },
+      { data: [...bytes], name, type },
+    );
+    const zone = p.locator(`#${field}-zone .drop`);
+    await zone.dispatchEvent('dragover', { dataTransfer: transfer });
+    await zone.dispatchEvent('drop', { dataTransfer: transfer });
+  }
+
+  it('picks and drops a first and last frame, shows thumbnails, explains the model, uploads them and follows the transition to its video', async () => {
+    gw = await startGateway({ sim: { queueMs: 300, generateMs: 600 } });
+    page = await browser!.newPage({ viewport: { width: 1280, height: 1000 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    await page.goto(`${gw.url}/`);
+    const hint = page.locator('#model-hint');
+    await expect.poll(() => hint.innerText()).toMatch(/^No frames: text-to-video/);
+
+    const first = makePng(48, 32, 9);
+    const last = makePng(48, 32, 200);
+
+    // A last frame alone: the page says why, and the gateway's answer lands next to the field.
+    await page.getByLabel('Last frame').setInputFiles({ name: 'end.png', mimeType: 'image/png', buffer: last });
+    await expect.poll(() => hint.innerText()).toMatch(/needs a first frame/);
+    await page.getByLabel('Prompt (required)').fill('From dawn to dusk over the harbour');
+    const before = gw.sim.createRequests().length;
+    await page.getByRole('button', { name: 'Generate video' }).click();
+    await expect.poll(() => page!.locator('#lastFrame-error').innerText()).toMatch(/needs a firstFrame/);
+    expect(await page.getByLabel('Last frame').getAttribute('aria-invalid')).toBe('true');
+
+    // Something that is not an image, as the first frame: refused by its content, next to its field.
+    await page.getByLabel('First frame').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('plain text\n') });
+    await page.getByRole('button', { name: 'Generate video' }).click();
+    await expect.poll(() => page!.locator('#firstFrame-error').innerText()).toMatch(/not a PNG, JPEG or WebP/);
+    expect(gw.sim.createRequests().length).toBe(before);
+
+    // A real first frame, dropped: thumbnails for both, and the model they make.
+    await dropFile(page, 'firstFrame', first, 'start.png', 'image/png');
+    await expect.poll(() => hint.innerText()).toMatch(/^First and last frames: transition/);
+    for (const field of ['firstFrame', 'lastFrame']) {
+      await expect.poll(() => page!.locator(`#${field}-thumb`).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(48);
+    }
+    await expect.poll(() => page!.locator('#firstFrame-name').innerText()).toMatch(/^start\.png/);
+
+    // Removing the last frame makes it image-to-video; choosing it again, a transition.
+    await page.getByRole('button', { name: 'Remove last frame' }).click();
+    await expect.poll(() => hint.innerText()).toMatch(/^First frame: image-to-video/);
+    await page.getByLabel('Last frame').setInputFiles({ name: 'end.png', mimeType: 'image/png', buffer: last });
+    await expect.poll(() => hint.innerText()).toMatch(/transition/);
+
+    await page.getByRole('button', { name: 'Generate video' }).click();
+    await expect.poll(() => page!.locator('#status-line').innerText(), { timeout: 15_000 }).toBe('Done: your video is ready.');
+    expect(await page.locator('#detail-model').innerText()).toMatch(/^transition/);
+    // The gateway's stored copies, shown back from this origin.
+    const shown = await page.locator('#detail-frames img').evaluateAll((imgs: HTMLImageElement[]) =>
+      imgs.map((i) => ({ src: i.src, width: i.naturalWidth })),
+    );
+    expect(shown).toEqual([
+      { src: expect.stringMatching(new RegExp(`^${gw.url}/images/[A-Za-z0-9_-]{32}\\.png$`)), width: 48 },
+      { src: expect.stringMatching(/\/images\/.+\.png$/), width: 48 },
+    ]);
+    expect(gw.sim.createRequests().length).toBe(before + 1);
+    expect(gw.sim.createBodies().at(-1)).toMatchObject({
+      model: 'pixverse/v5/transition',
+      image_url: `data:image/png;base64,${first.toString('base64')}`,
+      tail_image_url: `data:image/png;base64,${last.toString('base64')}`,
+    });
+    expect(problems).toEqual([]);
   });
 });

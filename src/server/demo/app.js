@@ -11,13 +11,14 @@
  */
 import { FollowGeneration, GenerationHistory, ReadGeneration, StartGeneration } from './operations.js';
 import { ProgressCurve, TERMINAL } from './progress-curve.js';
+import { FRAME_FIELDS, frameFigures, setupFrames } from './frames.js';
 
 /** graphql-ws's browser build, loaded by index.html before this module. */
 const { createClient } = window.graphqlWs;
 
 const GRAPHQL_PATH = '/graphql';
 const TOKEN_KEY = 'cinegraph.token';
-const FORM_FIELDS = ['prompt', 'negativePrompt', 'aspectRatio', 'resolution', 'duration', 'style', 'seed'];
+const FORM_FIELDS = ['prompt', 'negativePrompt', 'aspectRatio', 'resolution', 'duration', 'style', 'seed', ...FRAME_FIELDS];
 /** How many generations the Recent list shows. */
 const RECENT_COUNT = 10;
 
@@ -27,6 +28,7 @@ const LABELS = {
   RATIO_16_9: '16:9', RATIO_4_3: '4:3', RATIO_1_1: '1:1', RATIO_3_4: '3:4', RATIO_9_16: '9:16',
   P360: '360p', P540: '540p', P720: '720p', P1080: '1080p',
   ANIME: 'anime', THREE_D_ANIMATION: '3D animation', CLAY: 'clay', COMIC: 'comic', CYBERPUNK: 'cyberpunk',
+  TEXT_TO_VIDEO: 'text-to-video', IMAGE_TO_VIDEO: 'image-to-video (from the first frame)', TRANSITION: 'transition (first frame to last)',
 };
 
 const STATUS_TEXT = {
@@ -66,13 +68,30 @@ class GatewayError extends Error {
   }
 }
 
-async function gql(query, variables) {
-  const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+/**
+ * Runs an operation over HTTP. With `files` ({ 'variables.input.firstFrame.file': File, … }) it is
+ * a GraphQL multipart request: the operation (files as null), the map, then one part per file.
+ */
+async function gql(query, variables, files = {}) {
+  const paths = Object.keys(files);
+  const headers = { accept: 'application/graphql-response+json, application/json' };
+  let request = JSON.stringify({ query, variables });
+  if (paths.length > 0) {
+    const form = new FormData();
+    form.set('operations', request);
+    form.set('map', JSON.stringify(Object.fromEntries(paths.map((p, i) => [String(i), [p]]))));
+    paths.forEach((p, i) => form.set(String(i), files[p], files[p].name || `frame-${i}`));
+    request = form;
+    // A multipart POST is a "simple" request: this header shows the gateway it is not a cross-site form.
+    headers['x-graphql-csrf'] = '1';
+  } else {
+    headers['content-type'] = 'application/json';
+  }
   const token = tokenInput().value.trim();
   if (token) headers.authorization = `Bearer ${token}`;
   let res;
   try {
-    res = await fetch(GRAPHQL_PATH, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    res = await fetch(GRAPHQL_PATH, { method: 'POST', headers, body: request });
   } catch {
     throw new GatewayError('The gateway cannot be reached. Check that it is running, then try again.', 'NETWORK');
   }
@@ -351,6 +370,11 @@ function renderGeneration(gen) {
   $('details').hidden = false;
   $('detail-prompt').textContent = gen.prompt || '(not known to this gateway)';
   $('detail-options').textContent = describeOptions(gen);
+  $('detail-model').textContent = LABELS[gen.model] || gen.model || 'text-to-video';
+  const figures = frameFigures(gen);
+  $('detail-frames').replaceChildren(...figures);
+  $('detail-frames').hidden = figures.length === 0;
+  $('detail-frames-label').hidden = figures.length === 0;
   $('detail-id').textContent = gen.id;
 
   const log = $('transitions');
@@ -586,13 +610,21 @@ async function submit(event) {
     focusFirstInvalid();
     return;
   }
+  // Chosen frames travel as files of a multipart request; the variables hold null in their place.
+  const files = {};
+  for (const [field, file] of Object.entries(frames.files())) {
+    input[field] = { file: null };
+    files[`variables.input.${field}.file`] = file;
+  }
+  // Image-to-video follows the image's shape unless a ratio is chosen: leave the default out.
+  if (input.firstFrame && !input.lastFrame && $('aspectRatio').dataset.touched !== 'true') delete input.aspectRatio;
   attemptKey = attemptKey || newKey();
   input.idempotencyKey = attemptKey;
   const button = $('generate');
   button.disabled = true;
   button.textContent = 'Starting…';
   try {
-    const data = await gql(StartGeneration, { input });
+    const data = await gql(StartGeneration, { input }, files);
     attemptKey = null;
     const { generation, userErrors } = data.generateVideo;
     if (userErrors.length > 0) {
@@ -679,8 +711,17 @@ async function loadRecent() {
 // ---------------------------------------------------------------------------------------------
 // Start-up
 
+let frames = null;
+
 function init() {
   const form = $('generate-form');
+  frames = setupFrames({
+    onChange: (field) => {
+      attemptKey = null;
+      clearFieldError(field);
+    },
+  });
+  $('aspectRatio').addEventListener('change', () => ($('aspectRatio').dataset.touched = 'true'));
   form.addEventListener('submit', (e) => void submit(e));
   for (const f of FORM_FIELDS) {
     const control = $(f);

@@ -74,6 +74,7 @@ const FILES: Record<string, DemoFile> = {
   '/': { source: new URL('index.html', DEMO_DIR), type: HTML },
   '/index.html': { source: new URL('index.html', DEMO_DIR), type: HTML },
   '/demo/app.js': { source: new URL('app.js', DEMO_DIR), type: JS },
+  '/demo/frames.js': { source: new URL('frames.js', DEMO_DIR), type: JS },
   '/demo/operations.js': { source: operationsModule, type: JS },
   '/demo/progress-curve.js': { source: new URL('progress-curve.js', CLIENT_DIR), type: JS },
   '/demo/graphql-ws.js': { source: graphqlWsBrowserBuild(), type: JS },
