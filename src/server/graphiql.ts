@@ -1,10 +1,13 @@
 /** The operations GraphiQL opens with, ready to run top to bottom. */
-export const GRAPHIQL_DEFAULT_QUERY = `# Welcome to Cinegraph: AI text-to-video over GraphQL.
+export const GRAPHIQL_DEFAULT_QUERY = `# Welcome to Cinegraph: AI video (text-to-video, image-to-video, transitions) over GraphQL.
 #
 # 1. Run "Generate" to start a video. Copy the generation id it returns.
 # 2. Paste it into the variables ({"id": "..."}) and run "Follow": every status
 #    transition streams in over WebSocket until the video URL arrives.
 # 3. "Read" answers the current state at any time; "History" pages through yours.
+# 4. "Animate" starts from an image (firstFrame, an https URL the provider fetches);
+#    add lastFrame for a transition. Uploading a file needs a multipart request
+#    (curl -F, the CLI's --first-frame, or the demo page at /).
 
 mutation Generate {
   generateVideo(
@@ -20,11 +23,25 @@ mutation Generate {
   }
 }
 
+mutation Animate {
+  generateVideo(
+    input: {
+      prompt: "The lighthouse beam sweeps across the sea as storm clouds roll in"
+      firstFrame: { url: "https://upload.wikimedia.org/wikipedia/commons/thumb/3/3f/Fronalpstock_big.jpg/800px-Fronalpstock_big.jpg" }
+      idempotencyKey: "graphiql-example-image-1"
+    }
+  ) {
+    generation { id status model firstFrame { url } progress estimatedCompletionAt }
+    userErrors { code message field }
+  }
+}
+
 subscription Follow($id: ID!) {
   videoGenerationUpdates(id: $id) {
     id
     status
     providerStatus
+    model
     progress
     estimatedCompletionAt
     video { url contentType fileSize }

@@ -7,7 +7,10 @@
 import http from 'node:http';
 import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSchema } from '../../src/schema/index.js';
+import { GRAPHIQL_DEFAULT_QUERY } from '../../src/server/graphiql.js';
 import { collectSse, collectWs, startGateway, type TestGateway } from '../utils/gateway.js';
 import { makeJpeg, makePng, makeWebp, truncated } from '../utils/images.js';
 import { postMultipart, type UploadPart } from '../utils/multipart.js';
@@ -384,6 +387,21 @@ describe('image models', () => {
       expect(noFrame.body.data?.generateVideo.userErrors[0]?.code).toBe('IDEMPOTENCY_CONFLICT');
       expect(creates()).toBe(before);
     });
+  });
+
+  it("GraphiQL's example document validates, and its image-to-video operation runs with its URL", async () => {
+    const doc = parse(GRAPHIQL_DEFAULT_QUERY);
+    expect(validate(buildSchema(), doc)).toEqual([]);
+    const res = await fetch(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: GRAPHIQL_DEFAULT_QUERY, operationName: 'Animate' }),
+    });
+    const body = (await res.json()) as { data: { generateVideo: { generation: { model: string; firstFrame: { url: string } } } } };
+    const gen = body.data.generateVideo.generation;
+    expect(gen.model).toBe('IMAGE_TO_VIDEO');
+    expect(lastBody()).toMatchObject({ model: 'pixverse/v5/image-to-video', image_url: gen.firstFrame.url });
+    expect(gen.firstFrame.url).toMatch(/^https:\/\//);
   });
 
   describe('/images/<name>', () => {
