@@ -27,6 +27,8 @@ export interface ServerContext {
   connectionParams?: Record<string, unknown>;
   /** Who a WebSocket authenticated as, once, when it connected. */
   socketPrincipal?: Principal;
+  /** Who an HTTP request authenticated as, noted by the authentication plugin before parsing. */
+  requestPrincipal?: Principal;
 }
 
 export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
@@ -81,7 +83,9 @@ export function createGatewayYoga(opts: GatewayYogaOptions): GatewayYoga {
     context: async (initial: YogaInitialContext & ServerContext): Promise<GatewayContext> => {
       const fromWs = initial.connectionParams !== undefined;
       // A WebSocket authenticated once, in onConnect (ws.ts); an HTTP request carries its token.
-      const viewer = fromWs ? (initial.socketPrincipal ?? null) : await opts.authenticate(initial.request.headers.get('authorization'));
+      const viewer = fromWs
+        ? (initial.socketPrincipal ?? null)
+        : (initial.requestPrincipal ?? (await opts.authenticate(initial.request.headers.get('authorization'))));
       const client = viewer?.owner ?? null;
       const { notes } = initial;
       if (notes && client) notes.client = client;

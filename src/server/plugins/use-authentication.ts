@@ -13,13 +13,11 @@
  * (ws.ts), before any operation message is read.
  */
 import type { Plugin } from 'graphql-yoga';
+import type { Authenticator, Principal } from '../auth.js';
 
 export interface AuthenticationOptions {
-  /**
-   * The gateway's authenticator (server/auth.ts): answers who the credential names, or null when
-   * it names nobody. It may answer at once or with a promise.
-   */
-  authenticate: (credential: string | null | undefined) => unknown;
+  /** The gateway's authenticator (auth.ts): who the credential names, or null when nobody. */
+  authenticate: Authenticator;
   /** The realm named in `WWW-Authenticate`. @default 'cinegraph' */
   realm?: string;
 }
@@ -29,10 +27,14 @@ export const UNAUTHENTICATED_MESSAGE = 'A valid gateway token is required: send 
 export function useAuthentication(options: AuthenticationOptions): Plugin {
   const realm = options.realm ?? 'cinegraph';
   return {
-    async onRequest({ request, endResponse, fetchAPI }) {
+    async onRequest({ request, serverContext, endResponse, fetchAPI }) {
       if (request.method === 'OPTIONS') return;
-      const who: unknown = await Promise.resolve(options.authenticate(request.headers.get('authorization')));
-      if (who !== null && who !== undefined) return;
+      const who = await options.authenticate(request.headers.get('authorization'));
+      if (who !== null) {
+        // The context factory (yoga.ts) takes it from here instead of verifying the token again.
+        (serverContext as { requestPrincipal?: Principal }).requestPrincipal = who;
+        return;
+      }
       endResponse(
         new fetchAPI.Response(JSON.stringify({ errors: [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] }), {
           status: 401,
