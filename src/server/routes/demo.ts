@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { print, type DocumentNode } from 'graphql';
 import * as generated from '../../client/generated/graphql.js';
+import { sendBody, StaticBody } from '../compress.js';
 
 /** Where the page's files live. */
 const DEMO_DIR = new URL('../demo/', import.meta.url);
@@ -92,12 +93,14 @@ const SECURITY_HEADERS = {
 };
 
 export function createDemoRoute(): (req: http.IncomingMessage, res: http.ServerResponse, pathname: string) => Promise<boolean> {
-  const cache = new Map<string, Promise<Buffer>>();
-  const load = (source: DemoFile['source']): Promise<Buffer> => {
+  const cache = new Map<string, Promise<StaticBody>>();
+  const load = (source: DemoFile['source'], type: string): Promise<StaticBody> => {
     const key = source instanceof URL ? source.href : source.name;
     let body = cache.get(key);
     if (!body) {
-      body = source instanceof URL ? readFile(source) : Promise.resolve().then(() => Buffer.from(source()));
+      body = (source instanceof URL ? readFile(source) : Promise.resolve().then(() => Buffer.from(source()))).then(
+        (b) => new StaticBody(b, type),
+      );
       // A failed read is not cached: the next request tries again.
       body.catch(() => cache.delete(key));
       cache.set(key, body);
@@ -113,15 +116,13 @@ export function createDemoRoute(): (req: http.IncomingMessage, res: http.ServerR
       res.end('Method Not Allowed\n');
       return true;
     }
-    const body = await load(entry.source);
-    res.writeHead(200, {
+    const body = await load(entry.source, entry.type);
+    // Compressed (br or gzip) when the client accepts it, each encoding made once (compress.ts).
+    await sendBody(req, res, 200, {
       ...SECURITY_HEADERS,
-      'content-type': entry.type,
-      'content-length': String(body.length),
       // Small files that change with the gateway: revalidate rather than serve a stale page.
       'cache-control': 'no-cache',
-    });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    }, body);
     return true;
   };
 }
