@@ -4,7 +4,7 @@ export const ExitCode = {
   OK: 0,
   /** A bug or an answer nobody expected (INTERNAL_SERVER_ERROR, a malformed response). */
   UNEXPECTED: 1,
-  /** The caller's mistake: bad arguments, INVALID_INPUT, IDEMPOTENCY_CONFLICT, RATE_LIMITED, unknown id. */
+  /** The caller's mistake or limits: bad arguments, INVALID_INPUT, IDEMPOTENCY_CONFLICT, RATE_LIMITED, BUDGET_EXCEEDED, unknown id. */
   USER_ERROR: 2,
   /** The generation ended FAILED or TIMED_OUT. */
   GENERATION_FAILED: 3,

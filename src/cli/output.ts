@@ -68,6 +68,18 @@ export function describeOptions(gen: Pick<Generation, 'resolution' | 'duration' 
   return parts.join(', ');
 }
 
+/**
+ * What a generation cost, as the provider reported it: `400,000 credits`, with dollars when the
+ * provider gave them; empty when nothing has been reported yet.
+ */
+export function formatCost(usage: { credits?: number | null; usd?: number | null } | null | undefined): string {
+  if (!usage) return '';
+  const parts: string[] = [];
+  if (usage.credits !== null && usage.credits !== undefined) parts.push(`${usage.credits.toLocaleString('en-US')} credits`);
+  if (usage.usd !== null && usage.usd !== undefined) parts.push(`$${usage.usd.toFixed(usage.usd < 1 ? 4 : 2)}`);
+  return parts.join(', ');
+}
+
 function endMessage(gen: Generation): string {
   if (gen.status === 'COMPLETED') return `completed: ${gen.video?.url ?? '(no URL)'}`;
   return `${gen.status === 'FAILED' ? 'failed' : 'timed out'}: ${gen.error ? `${gen.error.message} (${gen.error.code})` : 'no reason given'}`;

@@ -17,7 +17,7 @@ import {
 } from '../client/generated/graphql.js';
 import { frameInput, type Upload } from './frames.js';
 import { Gateway, TERMINAL, type Generation, type UserError } from './gateway.js';
-import { describeOptions, JsonReporter, PlainReporter, TtyReporter, type Io, type WatchReporter } from './output.js';
+import { describeOptions, formatCost, JsonReporter, PlainReporter, TtyReporter, type Io, type WatchReporter } from './output.js';
 
 export const DEFAULT_URL = 'http://localhost:4000/graphql';
 
@@ -246,6 +246,7 @@ function printGeneration(io: Io, gen: Generation): void {
   if (gen.completedAt) lines.push(['ended', gen.completedAt]);
   if (gen.video) lines.push(['video', gen.video.url]);
   if (gen.error) lines.push(['error', `${gen.error.message} (${gen.error.code})`]);
+  lines.push(['cost', formatCost(gen.usage) || 'not reported yet']);
   lines.push(['history', gen.transitions.map((t) => `${t.status} ${t.at}`).join(' → ')]);
   io.stdout.write(lines.map(([k, v]) => `${k.padEnd(9)} ${v}`).join('\n') + '\n');
 }
@@ -358,7 +359,8 @@ export async function run(argv: string[], env: CliEnv, io: Io, opts: RunOptions 
         if (edges.length === 0) io.stderr.write('no generations\n');
         for (const { node } of edges) {
           const prompt = node.prompt.length > 60 ? `${node.prompt.slice(0, 59)}…` : node.prompt;
-          io.stdout.write(`${node.id}  ${node.status.padEnd(10)}  ${node.createdAt}  ${describeOptions({ ...node, seed: null })}  ${prompt}\n`);
+          const cost = formatCost(node.usage);
+          io.stdout.write(`${node.id}  ${node.status.padEnd(10)}  ${node.createdAt}  ${describeOptions({ ...node, seed: null })}  ${cost ? `${prompt.padEnd(60)}  ${cost}` : prompt}\n`);
         }
         if (pageInfo.hasNextPage && pageInfo.endCursor) io.stderr.write(`more: cinegraph list --after '${pageInfo.endCursor}'\n`);
         return ExitCode.OK;

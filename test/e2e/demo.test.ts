@@ -96,7 +96,7 @@ describe('demo page route', () => {
     };
     // The operations of src/client/operations, as the CLI sends them (its TypedDocumentNodes printed).
     const served = await text('/demo/operations.js');
-    const names = ['FollowGeneration', 'GenerationHistory', 'ReadGeneration', 'StartGeneration'] as const;
+    const names = ['FollowGeneration', 'GenerationHistory', 'ReadGeneration', 'StartGeneration', 'Viewer'] as const;
     for (const name of names) {
       expect(served).toContain(`export const ${name} = ${JSON.stringify(print(operations[`${name}Document`]))};`);
     }

@@ -9,7 +9,7 @@
  * operations (./operations.js, from src/client/operations/*.graphql) and the progress curve
  * (./progress-curve.js, which is src/client/progress-curve.js).
  */
-import { FollowGeneration, GenerationHistory, ReadGeneration, StartGeneration } from './operations.js';
+import { FollowGeneration, GenerationHistory, ReadGeneration, StartGeneration, Viewer } from './operations.js';
 import { ProgressCurve, TERMINAL } from './progress-curve.js';
 import { FRAME_FIELDS, frameFigures, setupFrames } from './frames.js';
 
@@ -347,6 +347,19 @@ function describeOptions(gen) {
   return parts.join(' · ');
 }
 
+/** What a generation cost, as the provider reported it; empty until it has. */
+function formatCost(usage) {
+  if (!usage) return '';
+  const parts = [];
+  if (usage.credits !== null && usage.credits !== undefined) parts.push(`${formatCredits(usage.credits)} credits`);
+  if (usage.usd !== null && usage.usd !== undefined) parts.push(`$${usage.usd.toFixed(usage.usd < 1 ? 4 : 2)}`);
+  return parts.join(' · ');
+}
+
+function formatCredits(n) {
+  return n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
 function statusText(gen) {
   if (gen.status === 'FAILED') return `Failed: ${gen.error ? gen.error.message : 'the provider reported an error.'}`;
   if (gen.status === 'TIMED_OUT') return `Timed out: ${gen.error ? gen.error.message : 'no answer from the provider in time.'}`;
@@ -375,6 +388,7 @@ function renderGeneration(gen) {
   $('detail-frames').replaceChildren(...figures);
   $('detail-frames').hidden = figures.length === 0;
   $('detail-frames-label').hidden = figures.length === 0;
+  $('detail-cost').textContent = formatCost(gen.usage) || (TERMINAL.has(gen.status) ? 'Not reported by the provider.' : 'Not reported yet.');
   $('detail-id').textContent = gen.id;
 
   const log = $('transitions');
@@ -571,7 +585,15 @@ const USER_ERROR_TEXT = {
   UPSTREAM_UNAVAILABLE: (e) => `The video provider is not answering: ${e.message}`,
   UPSTREAM_REJECTED: (e) => `The video provider refused the request: ${e.message}`,
   IDEMPOTENCY_CONFLICT: (e) => e.message,
+  BUDGET_EXCEEDED: (e) =>
+    `Your spending limit is reached${e.retryAfterSeconds ? `: room again in ${formatWait(e.retryAfterSeconds)}` : ''}. (${e.message})`,
 };
+
+function formatWait(seconds) {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
+}
 
 function handleRequestError(err) {
   if (!(err instanceof GatewayError)) {
@@ -666,7 +688,25 @@ function markRecent() {
   }
 }
 
+/** The caller's spend over the last 24 hours, and its limit when there is one. */
+async function loadViewer() {
+  const line = $('viewer');
+  try {
+    const { viewer } = await gql(Viewer, {});
+    const limit = viewer.limits.spendPerDay;
+    line.textContent =
+      `Spent in the last 24 hours: ${formatCredits(viewer.spentLast24h)} credits` +
+      (limit !== null ? ` of ${formatCredits(limit)}.` : '.') +
+      ` Running: ${viewer.activeGenerations} of ${viewer.limits.maxActiveGenerations}.`;
+    line.hidden = false;
+  } catch {
+    // Shown when it can be read; the list below says what is wrong.
+    line.hidden = true;
+  }
+}
+
 async function loadRecent() {
+  void loadViewer();
   let nodes;
   try {
     nodes = (await gql(GenerationHistory, { first: RECENT_COUNT })).videoGenerations.edges.map((e) => e.node);
@@ -698,7 +738,8 @@ async function loadRecent() {
       prompt.textContent = n.prompt || n.id;
       const meta = document.createElement('span');
       meta.className = 'recent-meta';
-      meta.textContent = `${LABELS[n.resolution]} · ${n.duration} s · ${formatTime(n.createdAt)}`;
+      const cost = formatCost(n.usage);
+      meta.textContent = `${LABELS[n.resolution]} · ${n.duration} s · ${formatTime(n.createdAt)}${cost ? ` · ${cost}` : ''}`;
       button.append(status, prompt, meta);
       button.addEventListener('click', () => void open(n.id));
       li.append(button);
