@@ -24,6 +24,7 @@ import { CostEstimator } from './domain/cost.js';
 import { isUserOwner } from './domain/principal.js';
 import { SpendLedger } from './generations/spend.js';
 import { createGatewayServer, type GatewayServer } from './server/index.js';
+import { createPersistedDocuments } from './server/persisted-documents.js';
 import { createDemoRoute } from './server/routes/demo.js';
 import { createHealthRoute } from './server/routes/health.js';
 import { createMetricsRoute } from './server/routes/metrics.js';
@@ -90,6 +91,12 @@ export interface App {
 
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const logger = deps.logger ?? createLogger(config.logLevel);
+  // Read first: an unusable manifest stops start-up before anything is opened.
+  const documents = createPersistedDocuments({
+    manifestFile: config.persistedDocuments,
+    only: config.persistedDocumentsOnly,
+    apqMaxDocuments: config.apqMaxDocuments,
+  });
   const now = deps.now ?? Date.now;
 
   // The store first: a bad DATA_DIR or an unreachable Redis must stop start-up before anything
@@ -308,6 +315,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     limits: config.limits,
     maxImageBytes: config.maxImageBytes,
     onHttpRequest: (r) => metrics.httpRequests.inc({ method: r.method, status: String(r.status) }),
+    documents,
   });
   live.server = server;
 

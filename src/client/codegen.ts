@@ -34,8 +34,14 @@ export function codegenConfig(out: string = CLIENT_GENERATED_DIR, root: string =
     generates: {
       [`${out}/`]: {
         preset: 'client',
-        // Fragments are plain fields of the result (no `useFragment` unmasking in a small client).
-        presetConfig: { fragmentMasking: false },
+        presetConfig: {
+          // Fragments are plain fields of the result (no `useFragment` unmasking in a small client).
+          fragmentMasking: false,
+          // Trusted documents: each document carries its id (`__meta__.hash`, "sha256:<hex>"), and
+          // persisted-documents.json maps every id to its document: the manifest the gateway's
+          // PERSISTED_DOCUMENTS reads, so a client may send { documentId } instead of the query.
+          persistedDocuments: true,
+        },
         config: {
           useTypeImports: true,
           // Enums as string unions: `'P720'` type-checks without importing an enum object.
@@ -62,7 +68,7 @@ export async function generatedFiles(out: string = CLIENT_GENERATED_DIR): Promis
 export function filesOnDisk(dir: string = CLIENT_GENERATED_DIR): Map<string, string> {
   let names: string[] = [];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.ts'));
+    names = readdirSync(dir).filter((n) => n.endsWith('.ts') || n.endsWith('.json'));
   } catch {
     // missing counts as stale
   }

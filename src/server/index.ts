@@ -23,6 +23,9 @@ import { useAuthentication } from './plugins/use-authentication.js';
 import { useNoIntrospection } from './plugins/use-no-introspection.js';
 import { useNoSuggestions } from './plugins/use-no-suggestions.js';
 import { useOperationNotes } from './plugins/use-operation-notes.js';
+import { useApq } from './plugins/use-apq.js';
+import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
+import { LruPersistedQueryStore, PersistedDocuments, trustedOnlyGraphiQLQuery } from './persisted-documents.js';
 import { useRequestParams } from './plugins/use-request-params.js';
 import { useResponseCompression } from './plugins/use-compression.js';
 import { createGraphiQLRoute } from './routes/graphiql.js';
@@ -65,6 +68,11 @@ export interface GatewayServerOptions {
   publicUrl: () => string;
   /** Called once per finished HTTP request (metrics). @default undefined */
   onHttpRequest?: (info: { method: string; status: number }) => void;
+  /**
+   * Trusted documents and automatic persisted queries, on every transport (persisted-documents.ts).
+   * @default APQ with 1000 documents, no trusted documents
+   */
+  documents?: PersistedDocuments;
 }
 
 export interface GatewayServer {
@@ -80,10 +88,14 @@ export interface GatewayServer {
 
 export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
   const { limits, logger } = opts;
+  const documents = opts.documents ?? new PersistedDocuments({ apq: new LruPersistedQueryStore() });
   const plugins: Plugin[] = [
     // First: nothing of an unauthenticated request is read, parsed, validated or logged at length.
     useAuthentication({ authenticate: opts.authenticate }),
     useRequestParams(),
+    // APQ first: it answers the hashes it holds; trusted documents answer the rest (use-apq.ts).
+    useApq(documents),
+    useTrustedDocuments(documents),
     useDocumentLimits(limits),
     useCsrfPrevention(),
     useContractErrorCodes(),
@@ -119,13 +131,13 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
       ...(opts.routes ?? []),
       // GraphiQL's page at the endpoint and its hashed, cacheable files (routes/graphiql.ts).
       ...((opts.graphiql ?? opts.introspection !== false)
-        ? [createGraphiQLRoute({ endpoint: '/graphql', title: 'Cinegraph', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_DEFAULT_QUERY })]
+        ? [createGraphiQLRoute({ endpoint: '/graphql', title: 'Cinegraph', subscriptionsProtocol: 'WS', defaultQuery: documents.only ? trustedOnlyGraphiQLQuery() : GRAPHIQL_DEFAULT_QUERY })]
         : []),
     ],
     graphql: async (req, res, notes) => yoga(req, res, { req, notes }),
     ...(opts.onHttpRequest ? { onHttpRequest: opts.onHttpRequest } : {}),
   });
-  const ws = serveGraphQLWs({ httpServer: web.server, yoga, authenticate: opts.authenticate, logger, limits });
+  const ws = serveGraphQLWs({ httpServer: web.server, yoga, authenticate: opts.authenticate, logger, limits, documents });
   const httpServer = web.server;
 
   return {

@@ -20,6 +20,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Limits } from '../config.js';
 import type { Authenticator, Principal } from './auth.js';
 import { asCallerFault, gatewayError, withoutHttpStatus } from './errors.js';
+import type { PersistedDocuments } from './persisted-documents.js';
 import type { GatewayYoga } from './yoga.js';
 
 /** What each connection carries between graphql-ws's callbacks (`ctx.extra`). */
@@ -137,6 +138,8 @@ export interface GraphQLWsOptions {
   limits: Pick<Limits, 'maxWsPayloadBytes' | 'connectionInitTimeoutMs' | 'maxSubscriptionsPerConnection'>;
   /** Ping interval; a peer that does not answer within it is dropped. @default 12_000 // 12 s */
   keepAliveMs?: number;
+  /** Trusted documents and persisted queries, resolved as yoga's plugins do over HTTP. @default none */
+  documents?: PersistedDocuments;
 }
 
 export interface GraphQLWsServer {
@@ -188,17 +191,21 @@ export function serveGraphQLWs(opts: GraphQLWsOptions): GraphQLWsServer {
           ];
         }
         const refuse = (errors: readonly GraphQLError[]): readonly GraphQLError[] => errors.map(withoutHttpStatus);
+        // A trusted document or persisted query named instead of sent, as over HTTP.
+        const resolved = opts.documents?.resolve(payload) ?? { query: payload.query };
+        if ('error' in resolved) return refuse([resolved.error]);
+        const params = { ...payload, query: resolved.query };
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
-          params: payload,
+          params,
           connectionParams: ctx.connectionParams ?? {},
           ...(ctx.extra.principal ? { socketPrincipal: ctx.extra.principal } : {}),
         });
         let document;
         try {
-          document = parse(payload.query);
+          document = parse(params.query);
         } catch (err) {
           return refuse([
             err instanceof GraphQLError

@@ -6,6 +6,7 @@
  * generator writes now, as schema.graphql must be what the code prints (test/unit/schema-sync.test.ts).
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -58,11 +59,22 @@ describe('codegen-typed client', () => {
     }
     expect(generated).toMatch(/export type VideoGenerationStatus =/);
     expect(existsSync(path.join(GENERATED_DIR, 'index.ts'))).toBe(true);
+    // The trusted-documents manifest: every operation's id ("sha256:<hex>" of its text) → its text,
+    // the id embedded in the generated document as __meta__.hash.
+    const manifest = JSON.parse(readFileSync(path.join(GENERATED_DIR, 'persisted-documents.json'), 'utf8')) as Record<string, string>;
+    const ids = Object.keys(manifest);
+    // One per operation (fragments travel inside the operations that spread them).
+    expect(ids.length).toBe(generated.match(/^export const \w+Document = /gm)?.length);
+    expect(ids.length).toBeGreaterThanOrEqual(4);
+    for (const [id, doc] of Object.entries(manifest)) {
+      expect(id).toBe(`sha256:${createHash('sha256').update(doc).digest('hex')}`);
+      expect(generated).toContain(`"__meta__":{"hash":"${id}"}`);
+    }
   });
 
   it('has the committed src/client/generated up to date (run `npm run codegen` when this fails)', async () => {
     const want = await generatedFiles(CLIENT_GENERATED_DIR);
-    expect([...want.keys()].sort()).toEqual(['gql.ts', 'graphql.ts', 'index.ts']);
+    expect([...want.keys()].sort()).toEqual(['gql.ts', 'graphql.ts', 'index.ts', 'persisted-documents.json']);
     expect(Object.fromEntries(filesOnDisk(CLIENT_GENERATED_DIR))).toEqual(Object.fromEntries(want));
   });
 
@@ -126,5 +138,26 @@ describe('codegen-typed client', () => {
     expect(gw.sim.createBodies().find((b) => b.model === 'pixverse/v5/image-to-video')).toMatchObject({
       image_url: `data:image/jpeg;base64,${jpeg.toString('base64')}`,
     });
+  });
+
+  it('runs the same client by documentId alone against a gateway that runs only its trusted documents', async () => {
+    await gw?.stop();
+    gw = await startGateway({
+      sim: { queueMs: 300, generateMs: 300 },
+      env: { PERSISTED_DOCUMENTS: path.join(GENERATED_DIR, 'persisted-documents.json'), PERSISTED_DOCUMENTS_ONLY: 'true' },
+    });
+    // The ad-hoc document the client sends without --trusted-documents is refused.
+    const adHoc = await gw.gql('{ __typename }');
+    expect(adHoc.body.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', clientPath, `${gw.url}/graphql`, '', '--trusted-documents'], {
+      cwd: root,
+      timeout: 25_000,
+    });
+    const report = JSON.parse(stdout.trim()) as { statuses: string[]; transitions: string[]; userError: { code: string } | null; historyIds: string[]; started: string[] };
+    // Mutations and queries over HTTP, the first generation followed over WebSocket, the second over SSE.
+    expect(report.statuses).toEqual(['QUEUED', 'GENERATING', 'COMPLETED']);
+    expect(report.transitions).toEqual(['QUEUED', 'GENERATING', 'COMPLETED']);
+    expect(report.userError).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(report.historyIds).toEqual([...report.started].reverse());
   });
 });
