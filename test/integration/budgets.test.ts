@@ -182,6 +182,24 @@ describe('SPEND_LIMIT_PER_DAY', () => {
     const user = await sign(key, { sub: 'backend' });
     expect((await generate(g, user, { resolution: 'P360' })).userErrors).toEqual([]);
     expect(await viewer(g, token)).toMatchObject({ id: 'backend', kind: 'SERVICE', spentLast24h: creditsFor('360p', 5) });
+
+    // The metric sums the same credits by kind of owner.
+    const scrape = await (await fetch(`${g.url}/metrics`)).text();
+    const metric = (kind: string): number => Number(new RegExp(`^cinegraph_credits_spent_total\\{owner_kind="${kind}"\\} (\\S+)$`, 'm').exec(scrape)?.[1]);
+    expect(metric('SERVICE')).toBe(creditsFor('360p', 5));
+    expect(metric('USER')).toBe(creditsFor('360p', 5));
+  });
+
+  it('on an open gateway, the one caller is ANONYMOUS and has its own budget', async () => {
+    const g = await startGateway({ env: { SPEND_LIMIT_PER_DAY: String(creditsFor('360p', 5)) } });
+    gateways.push(g);
+    const { body } = await g.gql<ViewerData>(VIEWER);
+    expect(body.data?.viewer).toMatchObject({ id: 'default', kind: 'ANONYMOUS', spentLast24h: 0 });
+    expect((await g.gql<Payload>(GENERATE, { input: { prompt: 'x', resolution: 'P360' } })).body.data?.generateVideo.userErrors).toEqual([]);
+    const second = await g.gql<Payload>(GENERATE, { input: { prompt: 'y', resolution: 'P360' } });
+    expect(second.body.data?.generateVideo.userErrors[0]?.code).toBe('BUDGET_EXCEEDED');
+    const scrape = await (await fetch(`${g.url}/metrics`)).text();
+    expect(scrape).toContain(`cinegraph_credits_spent_total{owner_kind="ANONYMOUS"} ${creditsFor('360p', 5)}`);
   });
 });
 
