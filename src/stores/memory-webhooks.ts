@@ -81,9 +81,9 @@ export class MemoryWebhookStore implements WebhookStore {
         held.token = randomUUID();
         held.dueAt = now + leaseMs;
         claimed.push({ delivery: clone(held.delivery), token: held.token });
-      } else if (nextDueAt === null || held.dueAt < nextDueAt) {
-        nextDueAt = held.dueAt;
       }
+      // Claimed ones count at the end of their lease, like every other pending delivery.
+      if (nextDueAt === null || held.dueAt < nextDueAt) nextDueAt = held.dueAt;
     }
     return { claimed, nextDueAt };
   }

@@ -36,13 +36,16 @@ import { LuaScript } from './scripts.js';
 export { OUTBOX_LUA } from './outbox-lua.js';
 
 /**
- * Claims the given due deliveries that are still due (another instance may have claimed some
- * since they were read). KEYS: 1 due, 2.. the records; ARGV: 1 now, 2 lease end, then per
- * record its id and a fresh token. Returns the claimed ids with their fields.
+ * Claims up to `limit` of the given due deliveries that are still due (another instance may have
+ * claimed some since they were read). KEYS: 1 due, 2.. the records; ARGV: 1 now, 2 lease end,
+ * then per record its id and a fresh token, then the limit. Returns the claimed ids with their
+ * fields.
  */
 const CLAIM_DUE = new LuaScript(`
 local out = {}
+local limit = tonumber(ARGV[#ARGV])
 for i = 2, #KEYS do
+  if #out >= 2 * limit then break end
   local id = ARGV[2 * i - 1]
   local score = redis.call('ZSCORE', KEYS[1], id)
   if score and tonumber(score) <= tonumber(ARGV[1]) and redis.call('EXISTS', KEYS[i]) == 1 then
@@ -293,13 +296,15 @@ export class RedisWebhookStore implements WebhookStore {
     const due = this.key('wh-due');
     const claimed: ClaimedDelivery[] = [];
     if (limit > 0) {
-      const ids = await this.redis.zrangebyscore(due, '-inf', now, 'LIMIT', 0, Math.floor(limit));
+      // Read more candidates than wanted: instances claiming at the same time read the same
+      // head of the index, and the script skips what another has just taken.
+      const ids = await this.redis.zrangebyscore(due, '-inf', now, 'LIMIT', 0, Math.floor(limit) * 4);
       if (ids.length > 0) {
         const tokens = ids.map(() => randomUUID());
         const res = (await CLAIM_DUE.run(
           this.redis,
           [due, ...ids.map((id) => this.key('wh-delivery', id))],
-          [String(now), String(now + leaseMs), ...ids.flatMap((id, i) => [id, tokens[i] as string])],
+          [String(now), String(now + leaseMs), ...ids.flatMap((id, i) => [id, tokens[i] as string]), String(Math.floor(limit))],
         )) as unknown[];
         for (let i = 0; i + 1 < res.length; i += 2) {
           const f = fields(res[i + 1]);
