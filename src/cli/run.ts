@@ -17,6 +17,7 @@ import {
 } from '../client/generated/graphql.js';
 import { frameInput, type Upload } from './frames.js';
 import { Gateway, TERMINAL, type Generation, type UserError } from './gateway.js';
+import { addWebhook, listWebhooks, parseEvents } from './webhooks.js';
 import { describeOptions, formatCost, JsonReporter, PlainReporter, TtyReporter, type Io, type WatchReporter } from './output.js';
 
 export const DEFAULT_URL = 'http://localhost:4000/graphql';
@@ -34,6 +35,8 @@ Usage:
   cinegraph status <id>                     show a generation
   cinegraph watch <id>                      follow a generation until it ends
   cinegraph list [--first N] [--status S]   your recent generations, newest first
+  cinegraph add-webhook <url> [--event E]   register a webhook endpoint; prints its signing secret once
+  cinegraph webhooks                        your webhook endpoints
 
 Generate options:
   --resolution <360p|540p|720p|1080p>       default 720p
@@ -51,6 +54,10 @@ List options:
   --first <1..100>                          page size, default 20
   --status <STATUS[,STATUS]>                QUEUED, GENERATING, COMPLETED, FAILED, TIMED_OUT
   --after <cursor>                          the next page (printed after a full page)
+
+Webhook options:
+  --event <completed|failed|timed_out|status_changed>
+                                            repeatable; default completed, failed and timed_out
 
 Common options:
   --url <url>        the gateway's GraphQL endpoint (env CINEGRAPH_URL; default ${DEFAULT_URL})
@@ -87,6 +94,7 @@ const OPTIONS = {
   first: { type: 'string' },
   status: { type: 'string', multiple: true },
   after: { type: 'string' },
+  event: { type: 'string', multiple: true },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -100,6 +108,8 @@ const COMMANDS: Record<string, { args: number; options: OptionName[]; usage: str
   status: { args: 1, options: [], usage: 'cinegraph status <id>' },
   watch: { args: 1, options: [], usage: 'cinegraph watch <id>' },
   list: { args: 0, options: ['first', 'status', 'after'], usage: 'cinegraph list [--first N] [--status S] [--after cursor]' },
+  'add-webhook': { args: 1, options: ['event'], usage: 'cinegraph add-webhook <url> [--event E]...' },
+  webhooks: { args: 0, options: [], usage: 'cinegraph webhooks' },
 };
 
 const RESOLUTIONS: Record<string, VideoResolution> = { '360p': 'P360', '540p': 'P540', '720p': 'P720', '1080p': 'P1080' };
@@ -365,6 +375,10 @@ export async function run(argv: string[], env: CliEnv, io: Io, opts: RunOptions 
         if (pageInfo.hasNextPage && pageInfo.endCursor) io.stderr.write(`more: cinegraph list --after '${pageInfo.endCursor}'\n`);
         return ExitCode.OK;
       }
+      case 'add-webhook':
+        return await addWebhook(gateway, io, json, positionals[0] as string, parseEvents(values.event), (errors) => printUserErrors(io, json, errors));
+      case 'webhooks':
+        return await listWebhooks(gateway, io, json);
       default:
         throw usageError(`unknown command "${command}"`);
     }

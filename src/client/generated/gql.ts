@@ -20,6 +20,7 @@ type Documents = {
     "query ReadGeneration($id: ID!) {\n  videoGeneration(id: $id) {\n    ...GenerationFields\n  }\n}": typeof types.ReadGenerationDocument,
     "mutation StartGeneration($input: GenerateVideoInput!) {\n  generateVideo(input: $input) {\n    generation {\n      ...GenerationFields\n    }\n    userErrors {\n      code\n      message\n      field\n      retryAfterSeconds\n    }\n  }\n}": typeof types.StartGenerationDocument,
     "query Viewer {\n  viewer {\n    id\n    kind\n    activeGenerations\n    spentLast24h\n    limits {\n      maxActiveGenerations\n      generatesPerMinute\n      spendPerDay\n    }\n  }\n}": typeof types.ViewerDocument,
+    "fragment WebhookEndpointFields on WebhookEndpoint {\n  id\n  url\n  events\n  createdAt\n  disabledAt\n}\n\nmutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n  createWebhookEndpoint(input: $input) {\n    endpoint {\n      ...WebhookEndpointFields\n    }\n    secret\n    userErrors {\n      code\n      message\n      field\n      retryAfterSeconds\n    }\n  }\n}\n\nquery WebhookEndpoints {\n  webhookEndpoints {\n    ...WebhookEndpointFields\n  }\n}": typeof types.WebhookEndpointFieldsFragmentDoc,
 };
 const documents: Documents = {
     "subscription FollowGeneration($id: ID!) {\n  videoGenerationUpdates(id: $id) {\n    ...GenerationFields\n  }\n}": types.FollowGenerationDocument,
@@ -28,6 +29,7 @@ const documents: Documents = {
     "query ReadGeneration($id: ID!) {\n  videoGeneration(id: $id) {\n    ...GenerationFields\n  }\n}": types.ReadGenerationDocument,
     "mutation StartGeneration($input: GenerateVideoInput!) {\n  generateVideo(input: $input) {\n    generation {\n      ...GenerationFields\n    }\n    userErrors {\n      code\n      message\n      field\n      retryAfterSeconds\n    }\n  }\n}": types.StartGenerationDocument,
     "query Viewer {\n  viewer {\n    id\n    kind\n    activeGenerations\n    spentLast24h\n    limits {\n      maxActiveGenerations\n      generatesPerMinute\n      spendPerDay\n    }\n  }\n}": types.ViewerDocument,
+    "fragment WebhookEndpointFields on WebhookEndpoint {\n  id\n  url\n  events\n  createdAt\n  disabledAt\n}\n\nmutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n  createWebhookEndpoint(input: $input) {\n    endpoint {\n      ...WebhookEndpointFields\n    }\n    secret\n    userErrors {\n      code\n      message\n      field\n      retryAfterSeconds\n    }\n  }\n}\n\nquery WebhookEndpoints {\n  webhookEndpoints {\n    ...WebhookEndpointFields\n  }\n}": types.WebhookEndpointFieldsFragmentDoc,
 };
 
 /**
@@ -68,6 +70,10 @@ export function graphql(source: "mutation StartGeneration($input: GenerateVideoI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query Viewer {\n  viewer {\n    id\n    kind\n    activeGenerations\n    spentLast24h\n    limits {\n      maxActiveGenerations\n      generatesPerMinute\n      spendPerDay\n    }\n  }\n}"): (typeof documents)["query Viewer {\n  viewer {\n    id\n    kind\n    activeGenerations\n    spentLast24h\n    limits {\n      maxActiveGenerations\n      generatesPerMinute\n      spendPerDay\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment WebhookEndpointFields on WebhookEndpoint {\n  id\n  url\n  events\n  createdAt\n  disabledAt\n}\n\nmutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n  createWebhookEndpoint(input: $input) {\n    endpoint {\n      ...WebhookEndpointFields\n    }\n    secret\n    userErrors {\n      code\n      message\n      field\n      retryAfterSeconds\n    }\n  }\n}\n\nquery WebhookEndpoints {\n  webhookEndpoints {\n    ...WebhookEndpointFields\n  }\n}"): (typeof documents)["fragment WebhookEndpointFields on WebhookEndpoint {\n  id\n  url\n  events\n  createdAt\n  disabledAt\n}\n\nmutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n  createWebhookEndpoint(input: $input) {\n    endpoint {\n      ...WebhookEndpointFields\n    }\n    secret\n    userErrors {\n      code\n      message\n      field\n      retryAfterSeconds\n    }\n  }\n}\n\nquery WebhookEndpoints {\n  webhookEndpoints {\n    ...WebhookEndpointFields\n  }\n}"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
