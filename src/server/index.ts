@@ -116,7 +116,6 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     logger,
     plugins,
     corsOrigins: opts.corsOrigins ?? null,
-    graphiql: opts.graphiql ?? opts.introspection !== false,
     publicUrl: opts.publicUrl,
     ...(opts.now ? { now: opts.now } : {}),
   });

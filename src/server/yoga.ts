@@ -1,6 +1,7 @@
 /**
- * The yoga instance: GraphQL over HTTP (GET, POST) and SSE, GraphiQL served with no outside
- * request, error masking, CORS, and the one context factory every transport goes through.
+ * The yoga instance: GraphQL over HTTP (GET, POST) and SSE, error masking, CORS, and the one
+ * context factory every transport goes through. GraphiQL is a route of its own
+ * (routes/graphiql.ts), answered before yoga.
  */
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
@@ -12,8 +13,6 @@ import type { WebhookService } from '../webhooks/service.js';
 import type { GatewayContext } from '../schema/builder.js';
 import type { Authenticator, Principal } from './auth.js';
 import { createMaskError, gatewayError } from './errors.js';
-import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
-import { createGraphiQLPage } from './graphiql-page.js';
 import type { RequestNotes } from './http.js';
 import { yogaLogging } from './yoga-logging.js';
 
@@ -50,14 +49,11 @@ export interface GatewayYogaOptions {
   publicUrl: () => string;
   /** Where GraphQL is served, over HTTP and WebSocket alike. @default '/graphql' */
   graphqlEndpoint?: string;
-  /** Serve GraphiQL to browsers at the GraphQL endpoint (GRAPHIQL). @default true */
-  graphiql?: boolean;
 }
 
 export function createGatewayYoga(opts: GatewayYogaOptions): GatewayYoga {
   const now = opts.now ?? Date.now;
   const { logger } = opts;
-  const graphiqlPage = createGraphiQLPage();
   return createYoga<ServerContext, GatewayContext>({
     schema: opts.schema,
     graphqlEndpoint: opts.graphqlEndpoint ?? '/graphql',
@@ -67,19 +63,10 @@ export function createGatewayYoga(opts: GatewayYogaOptions): GatewayYoga {
     // yoga's own chatter, and its copies of errors clients caused, go to debug (yoga-logging.ts).
     logging: yogaLogging(logger),
     maskedErrors: { maskError: createMaskError(logger) },
-    graphiql:
-      opts.graphiql === false
-        ? false
-        : {
-            title: 'Cinegraph',
-            subscriptionsProtocol: 'WS',
-            defaultQuery: GRAPHIQL_DEFAULT_QUERY,
-          },
-    // Inlines GraphiQL's scripts (the default page loads them from a public CDN), and serves the
-    // page with a Content-Security-Policy allowing exactly those (graphiql-page.ts).
-    renderGraphiQL: graphiqlPage.render,
+    // GraphiQL is served by routes/graphiql.ts (GRAPHIQL), with its security headers.
+    graphiql: false,
     cors: opts.corsOrigins ? { origin: opts.corsOrigins, credentials: true } : false,
-    plugins: [...(opts.plugins ?? []), graphiqlPage.plugin],
+    plugins: opts.plugins ?? [],
     context: async (initial: YogaInitialContext & ServerContext): Promise<GatewayContext> => {
       const fromWs = initial.connectionParams !== undefined;
       // A WebSocket authenticated once, in onConnect (ws.ts); an HTTP request carries its token.
