@@ -27,12 +27,12 @@ describe('cinegraph add-webhook / webhooks', () => {
     const added = await cli('add-webhook', 'http://127.0.0.1:9/hooks', '--event', 'completed', '--event', 'status_changed');
     expect(added.code).toBe(ExitCode.OK);
     expect(added.stdout).toMatch(/^whsec_[A-Za-z0-9+/]{43}=\n$/);
-    expect(added.stderr).toMatch(/registered ep_[0-9a-f]{24}  http:\/\/127\.0\.0\.1:9\/hooks  completed,status_changed/);
+    expect(added.stderr).toMatch(/registered ep_[0-9a-f]{24} {2}http:\/\/127\.0\.0\.1:9\/hooks {2}completed,status_changed/);
     expect(added.stderr).toMatch(/shown this once/);
 
     const listed = await cli('webhooks');
     expect(listed.code).toBe(ExitCode.OK);
-    expect(listed.stdout).toMatch(/^ep_[0-9a-f]{24}  http:\/\/127\.0\.0\.1:9\/hooks  completed,status_changed  \S+  enabled\n$/);
+    expect(listed.stdout).toMatch(/^ep_[0-9a-f]{24} {2}http:\/\/127\.0\.0\.1:9\/hooks {2}completed,status_changed {2}\S+ {2}enabled\n$/);
     expect(listed.stdout).not.toContain(added.stdout.trim());
 
     const json = await cli('webhooks', '--json');
