@@ -191,6 +191,14 @@ describe('token expiry on a WebSocket', () => {
     const long = await sign(key, { sub: 'carol' });
     const id = await generate(gw, long);
 
+    // Just past its expiry, inside the clock tolerance: fine for one HTTP request, but a socket
+    // is refused at once rather than opened and closed.
+    const lapsed = await sign(key, { sub: 'carol', expiresIn: -5 });
+    expect((await gw.gql(READ, { id }, bearer(lapsed))).status).toBe(200);
+    const refused = await collectWs(gw.ws(bearer(lapsed)), UPDATES, { id });
+    expect(refused.results).toEqual([]);
+    expect((refused.errors[0] as { code?: number }).code).toBe(4403);
+
     // A client that is not retried sees the close itself.
     const short = await sign(key, { sub: 'carol', expiresIn: 2 });
     const t0 = Date.now();
