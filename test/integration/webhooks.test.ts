@@ -9,7 +9,7 @@ import { pino, type Logger } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { GENERATE, startGateway, tempDir, waitFor, type TestGateway } from '../utils/gateway.js';
+import { collectWs, GENERATE, startGateway, tempDir, UPDATES, waitFor, type TestGateway } from '../utils/gateway.js';
 import { startReceiver, type WebhookReceiver } from '../utils/webhook-receiver.js';
 
 const CREATE = /* GraphQL */ `
@@ -406,6 +406,30 @@ describe('webhooks', () => {
     const after = await gw.gql(DELIVERIES, { endpointId: ep.id }, A);
     expect(after.body.data ?? null).toBeNull();
     expect(after.body.errors?.[0]?.extensions).toEqual(unknown.body.errors?.[0]?.extensions);
+  });
+
+  it('never delays subscriptions or polling: a receiver that hangs holds only the worker', async () => {
+    const gw = await gateway({ WEBHOOK_TIMEOUT_MS: '8000', WEBHOOK_CONCURRENCY: '1' });
+    const rx = await receiver();
+    rx.respond = () => ({ status: 200, delayMs: 20_000 });
+    const ep = await register(gw, rx.url, ['VIDEO_GENERATION_STATUS_CHANGED', 'VIDEO_GENERATION_COMPLETED']);
+    rx.secret = ep.secret;
+    const started = Date.now();
+    const ids = await Promise.all(Array.from({ length: 5 }, (_, i) => generate(gw, `busy ${i}`)));
+    const client = gw.ws();
+    const streams = await Promise.all(ids.map((id) => collectWs<{ videoGenerationUpdates: { status: string } }>(client, UPDATES, { id })));
+    const took = Date.now() - started;
+    for (const s of streams) {
+      expect(s.errors).toEqual([]);
+      expect(s.results.at(-1)?.videoGenerationUpdates.status).toBe('COMPLETED');
+    }
+    // Every generation finished and was streamed while the one delivery slot was still stuck
+    // on its first attempt (8 s timeout): at most one request has reached the receiver.
+    expect(took).toBeLessThan(7000);
+    expect(rx.received.length).toBeLessThanOrEqual(1);
+    const pending = await deliveries(gw, ep.id);
+    expect(pending.length).toBeGreaterThanOrEqual(10);
+    expect(pending.every((d) => d.status === 'PENDING')).toBe(true);
   });
 
   it('pages deliveries newest first with stable cursors', async () => {
