@@ -34,6 +34,7 @@ import { createVideoRoute } from './server/routes/videos.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/index.js';
 import { createUpstreamClient, type UpstreamClientOptions } from './provider/client.js';
 import { createHttpFetch } from './provider/http-fetch.js';
+import { noteProviderAttempt, traceProvider } from './provider/traced.js';
 import { createProvider } from './provider/adapter.js';
 import { createTransitionBus } from './events/bus.js';
 import { PollScheduler } from './watch/scheduler.js';
@@ -98,6 +99,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     apqMaxDocuments: config.apqMaxDocuments,
   });
   const now = deps.now ?? Date.now;
+  // Traces, only when OTEL_EXPORTER_OTLP_ENDPOINT is set: otherwise nothing of OpenTelemetry is loaded.
+  const otel = config.tracing ? (await import('./lib/otel.js')).startOtel(config.tracing) : null;
 
   // The store first: a bad DATA_DIR or an unreachable Redis must stop start-up before anything
   // else is listening.
@@ -138,7 +141,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   });
   // Uploaded frames: checked, kept, served at /images/<name>, and sent to the provider as data URIs.
   const images = new FsImageStore(config.imageDir);
-  const provider =
+  const untracedProvider =
     deps.provider ??
     createProvider(createUpstreamClient({
       baseUrl,
@@ -147,10 +150,13 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       onRequest: (info) => {
         metrics.providerRequests.inc({ operation: info.operation, outcome: info.outcome });
         metrics.providerLatency.observe({ operation: info.operation }, info.durationMs / 1000);
+        noteProviderAttempt(info);
       },
       onRetry: (info) => metrics.providerRetries.inc({ operation: info.operation }),
       ...deps.upstreamOptions,
     }), { readImage: (name) => images.read(name) });
+  // A span per provider call when tracing is on (provider/traced.ts).
+  const provider = otel ? traceProvider(untracedProvider) : untracedProvider;
 
   const estimator = new DurationEstimator();
   for (const s of await store.recentCompletions(500)) estimator.observe(s.resolution, s.duration, s.tookMs, s.model);
@@ -316,6 +322,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     maxImageBytes: config.maxImageBytes,
     onHttpRequest: (r) => metrics.httpRequests.inc({ method: r.method, status: String(r.status) }),
     documents,
+    // A span per GraphQL operation when tracing is on, continuing the caller's traceparent.
+    plugins: otel ? (await import('./server/plugins/use-tracing.js')).useTracing(otel.provider) : [],
   });
   live.server = server;
 
@@ -368,6 +376,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         await store.close();
         await cluster?.close();
         await simulator?.stop();
+        // Last: exports the spans of everything above.
+        await otel?.shutdown();
       })();
       return stopped;
     },

@@ -85,6 +85,12 @@ export interface Config {
   metrics: boolean;
   /** When set, /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. @default null */
   metricsToken: string | null;
+  /**
+   * OpenTelemetry traces over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS,
+   * OTEL_SERVICE_NAME); null when OTEL_EXPORTER_OTLP_ENDPOINT is unset: tracing off, nothing of it
+   * loaded. @default null
+   */
+  tracing: TracingConfig | null;
   limits: Limits;
   /** Webhook delivery (WEBHOOK_*). */
   webhooks: WebhookConfig;
@@ -139,6 +145,16 @@ export interface WebhookConfig {
    * endpoints cannot be registered without it
    */
   secretKey: string | null;
+}
+
+/** Where spans go (src/lib/otel.ts). */
+export interface TracingConfig {
+  /** The collector's base URL; spans are POSTed to `<endpoint>/v1/traces`. */
+  endpoint: string;
+  /** Sent with every export, e.g. a vendor's API key. @default {} */
+  headers: Record<string, string>;
+  /** The `service.name` of every span. @default 'cinegraph' */
+  serviceName: string;
 }
 
 /** Limits on every door; each has its own variable. */
@@ -223,6 +239,31 @@ function url(env: Env, name: string, def: string | null, protocols: string[]): s
     throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${u.protocol}"`);
   }
   return raw.replace(/\/+$/, '');
+}
+
+/**
+ * Parses OTEL_EXPORTER_OTLP_HEADERS as the OpenTelemetry specification writes it: `key=value`
+ * pairs separated by commas, values URL-encoded.
+ */
+export function parseOtlpHeaders(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [i, part] of raw.split(',').entries()) {
+    const entry = part.trim();
+    if (!entry) continue;
+    const eq = entry.indexOf('=');
+    const key = eq > 0 ? entry.slice(0, eq).trim() : '';
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) throw new ConfigError(`OTEL_EXPORTER_OTLP_HEADERS entry ${i + 1} must look like name=value`);
+    let value: string;
+    try {
+      value = decodeURIComponent(entry.slice(eq + 1).trim());
+    } catch {
+      throw new ConfigError(`OTEL_EXPORTER_OTLP_HEADERS entry ${i + 1} (${key}): the value is not valid URL encoding`);
+    }
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001F\u007F]/.test(value)) throw new ConfigError(`OTEL_EXPORTER_OTLP_HEADERS entry ${i + 1} (${key}): control characters are not allowed`);
+    out[key.toLowerCase()] = value;
+  }
+  return out;
 }
 
 /** Hides a password in a URL so it never reaches a log line. */
@@ -342,6 +383,15 @@ function persistedDocumentsConfig(env: Env): Pick<Config, 'persistedDocuments' |
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+function tracingConfig(env: Env): TracingConfig | null {
+  const endpoint = url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', null, ['http:', 'https:']);
+  if (endpoint === null) return null;
+  const headers = str(env, 'OTEL_EXPORTER_OTLP_HEADERS');
+  const serviceName = str(env, 'OTEL_SERVICE_NAME') ?? 'cinegraph';
+  if (serviceName.length > 256) throw new ConfigError('OTEL_SERVICE_NAME must be at most 256 characters');
+  return { endpoint, headers: headers === undefined ? {} : parseOtlpHeaders(headers), serviceName };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const tokensRaw = str(env, 'GATEWAY_TOKENS');
   const corsRaw = str(env, 'CORS_ORIGINS');
@@ -381,6 +431,7 @@ export function loadConfig(env: Env = process.env): Config {
     archiveDir: path.resolve(str(env, 'ARCHIVE_DIR') ?? path.join(str(env, 'DATA_DIR') ?? './data', 'videos')),
     metrics: bool(env, 'METRICS', true),
     metricsToken: str(env, 'METRICS_TOKEN') ?? null,
+    tracing: tracingConfig(env),
     leaseMs: int(env, 'LEASE_MS', 30_000, 100, 3_600_000),
     retentionMs: int(env, 'RETENTION_DAYS', 30, 1, 3650) * 86_400_000,
     maxImageBytes: int(env, 'MAX_IMAGE_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),

@@ -15,6 +15,7 @@ import type { GenerationStore } from '../domain/ports.js';
 import type { Generation } from '../domain/generation.js';
 import { needsArchiving } from '../domain/predicates.js';
 import { computeBackoff } from '../lib/backoff.js';
+import { withSpan, type SpanNotes } from '../lib/tracing.js';
 
 export interface ArchiverOptions {
   /** Directory the copies go to (DATA_DIR/videos, or ARCHIVE_DIR in cluster mode). */
@@ -89,10 +90,16 @@ export class Archiver {
     void this.run(gen.id, attempt);
   }
 
-  private async run(id: string, attempt: number): Promise<void> {
+  /** One attempt, in a span linked to the generation's creation (lib/tracing.ts). */
+  private run(id: string, attempt: number): Promise<void> {
+    return withSpan('archive.attempt', { 'cinegraph.generation.id': id, 'cinegraph.archive.attempt': attempt }, (span) => this.runAttempt(id, attempt, span));
+  }
+
+  private async runAttempt(id: string, attempt: number, span: SpanNotes): Promise<void> {
     let error: string | undefined;
     try {
       const gen = await this.opts.store.get(id);
+      span.linkTo(gen?.traceparent);
       if (!gen?.video || !needsArchiving(gen)) {
         this.pending.delete(id);
         return;
@@ -112,6 +119,7 @@ export class Archiver {
       this.stats.attempts++;
       this.stats.archived++;
       this.opts.onAttempt?.({ id, ok: true, attempt });
+      span.setAttributes({ 'cinegraph.archive.outcome': 'ok', 'cinegraph.archive.bytes': file.size });
       this.pending.delete(id);
       return;
     } catch (err) {
@@ -120,6 +128,7 @@ export class Archiver {
     this.stats.attempts++;
     this.stats.failures++;
     this.opts.onAttempt?.({ id, ok: false, attempt, error });
+    span.setAttributes({ 'cinegraph.archive.outcome': 'failed', 'cinegraph.archive.error': error ?? 'unknown' });
     if (this.stopped) return;
     const max = this.opts.maxAttempts ?? 8;
     if (attempt >= max) {

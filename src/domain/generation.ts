@@ -136,6 +136,11 @@ export interface Generation {
   completedAt: number | null;
   transitions: StatusTransition[];
   idempotencyKey: string | null;
+  /**
+   * The span that created this generation, as a W3C `traceparent`, when tracing was on: its later
+   * polls and archive attempts link to it. Absent when tracing was off.
+   */
+  traceparent?: string | null;
 }
 
 export const TERMINAL_STATUSES: ReadonlySet<GenerationStatus> = new Set(['COMPLETED', 'FAILED', 'TIMED_OUT']);

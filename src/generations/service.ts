@@ -19,6 +19,7 @@ import type { GenerationTracker } from '../watch/tracker.js';
 import type { LookupBudget } from './lookups.js';
 import type { SpendLedger, SpendReservation } from './spend.js';
 import { userErrorForCreate } from './user-errors.js';
+import { currentTraceparent } from '../lib/tracing.js';
 
 export interface GenerationServiceOptions {
   store: GenerationStore;
@@ -223,6 +224,9 @@ export class GenerationService {
       expectedDurationMs: this.opts.estimator.expectedMs(input.resolution, input.duration, modelOf(input)),
       now,
     });
+    // The operation that created it, when tracing is on: later polls link to it (lib/tracing.ts).
+    const traceparent = currentTraceparent();
+    if (traceparent) gen.traceparent = traceparent;
     try {
       await this.opts.store.save(gen);
     } finally {

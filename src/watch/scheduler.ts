@@ -12,6 +12,7 @@ import { isTerminal, type Generation } from '../domain/generation.js';
 import type { Clock, GenerationStore, PollLease } from '../domain/ports.js';
 import { expire, lost } from '../domain/state.js';
 import { computeBackoff } from '../lib/backoff.js';
+import { withSpan, type SpanNotes } from '../lib/tracing.js';
 import { nextPollDelay } from './schedule.js';
 import type { GenerationTracker } from './tracker.js';
 
@@ -217,12 +218,13 @@ export class PollScheduler {
     if (p.stopped || this.stopping) return;
     p.scheduledAt = this.now();
     p.scheduledDelayMs = delayMs;
-    p.timer = setTimeout(() => void this.tick(p), delayMs);
+    // Each tick is a trace of its own, linked to the one that created the generation (tick()).
+    p.timer = setTimeout(() => void withSpan('poll.tick', { 'cinegraph.generation.id': p.id }, (span) => this.tick(p, span), { root: true }), delayMs);
     // Pollers must not keep a process alive that is otherwise done.
     p.timer.unref();
   }
 
-  private async tick(p: Poller): Promise<void> {
+  private async tick(p: Poller, span: SpanNotes): Promise<void> {
     p.timer = null;
     if (p.stopped) return;
     const actualDelayMs = this.now() - p.scheduledAt;
@@ -236,6 +238,7 @@ export class PollScheduler {
     let gen: Generation | null = null;
     try {
       gen = await this.opts.store.get(p.id);
+      span.linkTo(gen?.traceparent);
       if (gen === null) {
         // Gone from the store (retention, a store that restarted empty): tell the streams.
         this.opts.tracker.forget(p.id);
@@ -250,6 +253,7 @@ export class PollScheduler {
       this.opts.onPoll?.({ id: p.id, ok: false, scheduledDelayMs: p.scheduledDelayMs, actualDelayMs });
       gen = await this.afterFailure(p, err);
     }
+    span.setAttributes({ 'cinegraph.generation.status': gen?.status ?? 'REMOVED', 'cinegraph.poll.failures': p.failures });
     if (p.stopped) return;
     const late = gen ? this.nextLateCheck(gen) : null;
     if (!gen || (isTerminal(gen.status) && late === null)) {

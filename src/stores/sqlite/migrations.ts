@@ -193,6 +193,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE generations ADD COLUMN frames TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'traceparent of the creating span',
+    up: `
+      -- The W3C traceparent of the span that created the generation (tracing on), NULL otherwise.
+      ALTER TABLE generations ADD COLUMN traceparent TEXT;
+    `,
+  },
 ];
 
 /** The schema version this code writes; a database with a higher `user_version` is refused. */

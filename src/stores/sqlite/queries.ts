@@ -34,7 +34,7 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO generations (${GENERATION_COLUMNS}, active, needs_archiving, completion_sample)
        VALUES (@id, @owner, @status, @provider_status, @prompt, @negative_prompt, @aspect_ratio, @resolution,
          @duration, @style, @seed, @input_known, @video, @error, @usage, @expected_duration_ms, @created_at,
-         @updated_at, @completed_at, @idempotency_key, @model, @frames, @active, @needs_archiving, @completion_sample)
+         @updated_at, @completed_at, @idempotency_key, @model, @frames, @traceparent, @active, @needs_archiving, @completion_sample)
        ON CONFLICT (id) DO UPDATE SET
          status = excluded.status, provider_status = excluded.provider_status,
          prompt = excluded.prompt, negative_prompt = excluded.negative_prompt,
@@ -44,7 +44,7 @@ export function prepareStatements(db: Database.Database) {
          expected_duration_ms = excluded.expected_duration_ms, created_at = excluded.created_at,
          updated_at = excluded.updated_at, completed_at = excluded.completed_at,
          idempotency_key = excluded.idempotency_key, model = excluded.model, frames = excluded.frames,
-         active = excluded.active,
+         traceparent = excluded.traceparent, active = excluded.active,
          needs_archiving = excluded.needs_archiving, completion_sample = excluded.completion_sample
        WHERE owner = excluded.owner`,
     ),

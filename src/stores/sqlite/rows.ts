@@ -45,6 +45,8 @@ export interface GenerationRow {
   model: string;
   /** JSON {@link FramesJson} for the image models, NULL for text-to-video. */
   frames: string | null;
+  /** The W3C traceparent of the span that created it, NULL when tracing was off. */
+  traceparent: string | null;
 }
 
 /** What the `frames` column holds. */
@@ -113,7 +115,7 @@ export type GenerationParams = GenerationRow & { active: number; needs_archiving
 
 export const GENERATION_COLUMNS = `id, owner, status, provider_status, prompt, negative_prompt, aspect_ratio, resolution,
   duration, style, seed, input_known, video, error, usage, expected_duration_ms, created_at, updated_at,
-  completed_at, idempotency_key, model, frames`;
+  completed_at, idempotency_key, model, frames, traceparent`;
 
 export const KEY_COLUMNS = 'owner, key, fingerprint, state, generation_id, created_at, expires_at';
 
@@ -155,6 +157,7 @@ export function toParams(gen: Generation): GenerationParams {
             lastFrame: input.lastFrame ?? null,
             ...(input.aspectRatioGiven === false ? { aspectRatioGiven: false } : {}),
           } satisfies FramesJson),
+    traceparent: gen.traceparent ?? null,
     active: isActive(gen) ? 1 : 0,
     needs_archiving: needsArchiving(gen) ? 1 : 0,
     completion_sample: isCompletionSample(gen) ? 1 : 0,
@@ -194,6 +197,8 @@ export function toGeneration(row: GenerationRow, transitions: StatusTransition[]
     Object.assign(gen.input, { model: row.model as VideoModel, firstFrame: frames.firstFrame, lastFrame: frames.lastFrame });
     if (frames.aspectRatioGiven === false) gen.input.aspectRatioGiven = false;
   }
+  // Absent, not null, when tracing was off: as the service builds it.
+  if (row.traceparent !== null) gen.traceparent = row.traceparent;
   return gen;
 }
 
