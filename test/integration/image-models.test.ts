@@ -425,3 +425,37 @@ describe('image models', () => {
     });
   });
 });
+
+describe('image URLs with ALLOW_HTTP_IMAGE_URLS=true', () => {
+  let gw: TestGateway;
+  let images: http.Server;
+  let hits = 0;
+  beforeAll(async () => {
+    gw = await startGateway({ env: { ALLOW_HTTP_IMAGE_URLS: 'true' } });
+    images = http.createServer((_req, res) => {
+      hits++;
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.end(makePng());
+    });
+    await new Promise<void>((r) => images.listen(0, '127.0.0.1', r));
+  });
+  afterAll(async () => {
+    await gw.stop();
+    await new Promise<void>((r) => images.close(() => r()));
+  });
+
+  it('accepts an http: URL, sends it on unchanged, and never fetches it itself', async () => {
+    const { port } = images.address() as import('node:net').AddressInfo;
+    const url = `http://127.0.0.1:${port}/frame.png`;
+    const res = await gw.gql<Generated>(GENERATE, { input: { prompt: 'p', firstFrame: { url } } });
+    const gen = res.body.data?.generateVideo.generation;
+    expect(gen).toMatchObject({ model: 'IMAGE_TO_VIDEO', firstFrame: { url } });
+    expect(gw.sim.createBodies().at(-1)).toMatchObject({ image_url: url });
+    const { results } = await collectWs<Followed>(gw.ws(), FOLLOW, { id: gen?.id });
+    expect(results.at(-1)?.videoGenerationUpdates.status).toBe('COMPLETED');
+    expect(hits).toBe(0);
+    // javascript: and file: stay refused with the override on.
+    const js = await gw.gql<Generated>(GENERATE, { input: { prompt: 'p', firstFrame: { url: 'javascript:alert(1)' } } });
+    expect(js.body.data?.generateVideo.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'firstFrame', 'url'] });
+  });
+});

@@ -8,6 +8,7 @@ import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import type { FrameImage, Generation, GenerationInput } from '../../src/domain/generation.js';
 import { imageUrlProblem, type UploadedImage } from '../../src/domain/images.js';
 import { DurationEstimator, publishedDurationMs } from '../../src/domain/progress.js';
@@ -329,5 +330,19 @@ describe('stores keep the model and frames', () => {
     await store.save(framed('gen-i2v'));
     expect(await store.get('gen-i2v')).toEqual(framed('gen-i2v'));
     expect(await store.recentCompletions(10)).toEqual([{ resolution: '720p', duration: 5, tookMs: 42_000, model: 'image-to-video' }]);
+  });
+});
+
+describe('image configuration', () => {
+  it('MAX_IMAGE_BYTES, ALLOW_HTTP_IMAGE_URLS and where images are kept', () => {
+    const base = { DATA_DIR: '/srv/data' };
+    expect(loadConfig(base)).toMatchObject({ maxImageBytes: 10 * 1024 * 1024, allowHttpImageUrls: false, imageDir: '/srv/data/images' });
+    expect(loadConfig({ ...base, MAX_IMAGE_BYTES: '2048', ALLOW_HTTP_IMAGE_URLS: 'true' })).toMatchObject({ maxImageBytes: 2048, allowHttpImageUrls: true });
+    // Cluster mode: a directory every instance shares.
+    expect(loadConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379', ARCHIVE_DIR: '/shared/videos' }).imageDir).toBe('/shared/videos/images');
+    expect(loadConfig({ ...base, ARCHIVE_DIR: '/shared/videos' }).imageDir).toBe('/srv/data/images');
+    expect(() => loadConfig({ ...base, MAX_IMAGE_BYTES: '10MB' })).toThrow(/^MAX_IMAGE_BYTES must be a whole number/);
+    expect(() => loadConfig({ ...base, MAX_IMAGE_BYTES: '1' })).toThrow(/^MAX_IMAGE_BYTES must be between/);
+    expect(() => loadConfig({ ...base, ALLOW_HTTP_IMAGE_URLS: 'maybe' })).toThrow(/^ALLOW_HTTP_IMAGE_URLS must be true or false/);
   });
 });
