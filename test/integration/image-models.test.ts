@@ -5,6 +5,7 @@
  * served back; bad frames refused as INVALID_INPUT with nothing sent; idempotency over images.
  */
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, validate } from 'graphql';
@@ -445,7 +446,7 @@ describe('image URLs with ALLOW_HTTP_IMAGE_URLS=true', () => {
   });
 
   it('accepts an http: URL, sends it on unchanged, and never fetches it itself', async () => {
-    const { port } = images.address() as import('node:net').AddressInfo;
+    const { port } = images.address() as AddressInfo;
     const url = `http://127.0.0.1:${port}/frame.png`;
     const res = await gw.gql<Generated>(GENERATE, { input: { prompt: 'p', firstFrame: { url } } });
     const gen = res.body.data?.generateVideo.generation;
