@@ -122,6 +122,26 @@ describe.skipIf(!available)('webhooks in cluster mode', () => {
     expect(attemptsPer.filter((n) => n > 0).length).toBeGreaterThan(1);
   }, 90_000);
 
+  it('an endpoint registered on one instance is heard at once by another that had looked its owner up', async () => {
+    const [a, b] = await startInstances(2);
+    const before = rx.received.length;
+    const done = async (id: string): Promise<boolean> =>
+      (await gql<{ videoGeneration: { status: string } }>(b!.url, `query($id: ID!) { videoGeneration(id: $id) { status } }`, { id })).videoGeneration.status === 'COMPLETED';
+    // B commits this generation's transitions: it looks the owner's endpoints up (none) and caches that.
+    const first = await gql<{ generateVideo: { generation: { id: string } } }>(b!.url, GENERATE, { input: { prompt: 'before any endpoint' } });
+    for (let i = 0; i < 200 && !(await done(first.generateVideo.generation.id)); i++) await new Promise((r) => setTimeout(r, 50));
+    // Registered on A: B must forget its cached "no endpoints" now, not when its cache expires.
+    const created = await gql<{ createWebhookEndpoint: { secret: string | null } }>(
+      a!.url,
+      `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }`,
+      { input: { url: `${rx.url}/late` } },
+    );
+    rx.secret = created.createWebhookEndpoint.secret;
+    const second = await gql<{ generateVideo: { generation: { id: string } } }>(b!.url, GENERATE, { input: { prompt: 'after the endpoint' } });
+    const got = await rx.waitFor((r) => r.slice(before).some((x) => x.body.data.id === second.generateVideo.generation.id), 15_000, 'the second generation\'s event');
+    expect(got.slice(before).every((x) => x.verified && x.body.data.id !== first.generateVideo.generation.id)).toBe(true);
+  }, 60_000);
+
   it('a delivery pending when its instance is killed is sent by another instance', async () => {
     const [a, b] = await startInstances(2, { WEBHOOK_RETRY_SCHEDULE: '3000,3000', WEBHOOK_TIMEOUT_MS: '500' });
     const before = rx.received.length;
