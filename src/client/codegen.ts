@@ -9,6 +9,7 @@
  *   npm run codegen:check    exits 1 when it is stale (test/integration/codegen.test.ts checks too)
  *
  * test/codegen/codegen.ts uses the same configuration for its own copy, as a consumer project would.
+ * Both also get persisted-documents.json, the trusted-documents manifest of these operations.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

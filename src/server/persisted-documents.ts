@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { GraphQLError, Kind, parse } from 'graphql';
+import { Kind, parse, type GraphQLError } from 'graphql';
 import { gatewayError } from './errors.js';
 
 /** The id a trusted document or persisted query is kept under: bare lowercase hex for SHA-256. */
