@@ -70,6 +70,8 @@ export function createHttpServer(opts: HttpServerOptions): GatewayHttpServer {
   const routes = opts.routes ?? [];
   const sockets = new Set<Socket>();
   let activeResponses = 0;
+  /** The latest request on each socket, with its response, for the clientError handler. */
+  const inFlight = new WeakMap<object, { req: http.IncomingMessage; res: http.ServerResponse }>();
 
   const requestTimeout = opts.requestTimeoutMs ?? 30_000;
   const headersTimeout = Math.min(opts.headersTimeoutMs ?? 10_000, requestTimeout);
@@ -82,6 +84,7 @@ export function createHttpServer(opts: HttpServerOptions): GatewayHttpServer {
   }, (req, res) => {
     activeResponses++;
     res.once('close', () => activeResponses--);
+    inFlight.set(req.socket, { req, res });
     const started = performance.now();
     const requestId = requestIdFrom(req.headers['x-request-id']);
     const notes: RequestNotes = { requestId };
@@ -144,7 +147,11 @@ export function createHttpServer(opts: HttpServerOptions): GatewayHttpServer {
     // clientError listener takes that over.
     const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
     if (timedOut) logger.info({ code: err.code }, 'request not received in time; connection closed');
-    if (socket.writable) {
+    // A request answered before its body arrived (a 401, say) has had its answer: another one
+    // after it would read as the answer to a next request. The socket just goes.
+    const last = inFlight.get(socket);
+    const answered = last !== undefined && !last.req.complete && last.res.headersSent;
+    if (socket.writable && !answered) {
       socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     } else socket.destroy();
   });

@@ -412,16 +412,23 @@ describe('slow clients', () => {
   }
 
   it('drops a trickling body at REQUEST_TIMEOUT_MS, and trickling headers at HEADERS_TIMEOUT_MS, with 408', async () => {
-    gw = await startGateway({ env: { REQUEST_TIMEOUT_MS: '600', HEADERS_TIMEOUT_MS: '300' } });
-    const body = await trickle(gw.url, 'POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 4000\r\n\r\n{', ' ');
+    gw = await startGateway({ env: { GATEWAY_TOKENS: TOKENS, REQUEST_TIMEOUT_MS: '600', HEADERS_TIMEOUT_MS: '300' } });
+    const post = (headers: string): string =>
+      `POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 4000\r\n${headers}\r\n{`;
+    const body = await trickle(gw.url, post(`authorization: Bearer ${ALICE}\r\n`), ' ');
     expect(body.answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(body.ms).toBeGreaterThanOrEqual(550);
     expect(body.ms).toBeLessThan(2000);
     const headers = await trickle(gw.url, 'GET /health HTTP/1.1\r\nhost: x\r\n', 'x');
     expect(headers.answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(headers.ms).toBeLessThan(1500);
+    // Answered (401) before its body arrived: the answer stays whole, and the connection still goes at the limit.
+    const early = await trickle(gw.url, post(''), ' ');
+    expect(early.answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(early.answer).not.toContain('408');
+    expect(early.ms).toBeLessThan(2000);
     // The gateway is unharmed.
-    expect((await gw.gql('{ __typename }')).status).toBe(200);
+    expect((await gw.gql('{ __typename }', {}, asAlice)).status).toBe(200);
   });
 });
 
