@@ -169,7 +169,9 @@ export function serveGraphQLWs(opts: GraphQLWsOptions): GraphQLWsServer {
         // Returning false closes with 4403 Forbidden; throwing would close without a reason.
         const credential = ctx.connectionParams?.authorization;
         const principal = await opts.authenticate(typeof credential === 'string' ? credential : null);
-        if (principal === null) return false;
+        // A token inside the clock tolerance past its expiry is accepted over HTTP, but a socket
+        // would be closed as soon as it opened: refuse it at once instead.
+        if (principal === null || (principal.expiresAt !== null && principal.expiresAt <= Date.now())) return false;
         ctx.extra.principal = principal;
         ctx.extra.client = principal.owner;
         if (principal.expiresAt !== null) closeAtExpiry(ctx.extra.socket, principal.expiresAt);
