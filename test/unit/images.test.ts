@@ -20,6 +20,9 @@ import { createBody, createProvider, frameOnWire } from '../../src/provider/adap
 import type { UpstreamClient } from '../../src/provider/wire.js';
 import { openSqliteStore } from '../../src/stores/sqlite/index.js';
 import { MemoryStore } from '../../src/stores/memory.js';
+import { RedisStore } from '../../src/stores/redis/index.js';
+import { Redis } from 'ioredis';
+import { skipRedisTests, startRedis } from '../utils/redis.js';
 import { generationFixture } from '../utils/generation-fixture.js';
 import { makeJpeg, makePng, makeWebp, truncated } from '../utils/images.js';
 
@@ -322,6 +325,26 @@ describe('stores keep the model and frames', () => {
       await store.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(skipRedisTests('the Redis case of test/unit/images.test.ts'))('Redis: the same (the sample carries its model)', async () => {
+    const server = await startRedis();
+    const redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
+    try {
+      const store = new RedisStore({ redis, prefix: `images-${Date.now()}` });
+      await store.save(framed('gen-i2v'));
+      await store.save({ ...generationFixture('gen-t2v'), status: 'COMPLETED', providerStatus: 'completed', completedAt: generationFixture('gen-t2v').createdAt + 30_000 });
+      expect(await store.get('gen-i2v')).toEqual(framed('gen-i2v'));
+      expect(await store.recentCompletions(10)).toEqual(
+        expect.arrayContaining([
+          { resolution: '720p', duration: 5, tookMs: 42_000, model: 'image-to-video' },
+          { resolution: '720p', duration: 5, tookMs: 30_000 },
+        ]),
+      );
+    } finally {
+      redis.disconnect();
+      await server.stop();
     }
   });
 
