@@ -267,11 +267,15 @@ export class PollScheduler {
     } else if (p.failures > 0) {
       // The provider could not be asked: keep trying with a bounded backoff, honouring
       // Retry-After. The deadline does not end anything while nobody could ask.
-      const backoff = computeBackoff(p.failures, {
+      // Equal jitter (half the ceiling, plus up to the other half at random): unlike full
+      // jitter, an unlucky draw can never turn an outage into a burst of reads, so a minute of
+      // outage costs a handful of reads at most, then at most two a minute.
+      const ceiling = computeBackoff(p.failures, {
         baseMs: this.opts.pollIntervalMs,
         maxMs: this.opts.maxBackoffMs ?? 60_000,
-        random: this.random,
+        random: () => 1,
       });
+      const backoff = Math.round(ceiling / 2 + (ceiling / 2) * this.random());
       const untilGiveUp = gen.createdAt + this.giveUpMs - this.now();
       this.schedule(p, Math.max(0, Math.min(Math.max(backoff, p.retryAfterMs ?? 0), untilGiveUp)));
     } else {

@@ -133,6 +133,22 @@ describe('TIMED_OUT only on the provider\'s word', () => {
     scheduler.stop();
   });
 
+  it.each([
+    ['the longest', 1],
+    ['the shortest', 0],
+  ])('a 60 s outage costs a bounded number of reads even when jitter draws %s waits', async (_what, r) => {
+    const provider = scripted(() => 'down');
+    const { store, scheduler } = setup(provider, { maxBackoffMs: 60_000, random: () => r });
+    scheduler.track(await add(store));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(provider.reads).toBe(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    // After the first failed read (at 5 s), waits of 5, 10, 20, 40 s at the ceiling (reads at
+    // 10, 20, 40 s within the minute), and half of each at the floor (7.5, 12.5, 22.5, 42.5 s).
+    expect(provider.reads - 1).toBe(r === 1 ? 3 : 4);
+    scheduler.stop();
+  });
+
   it('gives up at the ceiling with PROVIDER_UNREACHABLE, then still recovers a late result', async () => {
     let up = false;
     const provider = scripted((id) => (up ? reading(id, 'COMPLETED', 'completed') : 'down'));
