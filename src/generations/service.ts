@@ -379,12 +379,25 @@ export class GenerationService {
     return null;
   }
 
-  /** The stream behind `videoGenerationUpdates`. Throws NOT_FOUND for an id this client cannot see. */
-  watch(owner: string, id: string, transport = 'ws'): AsyncIterable<Generation> {
+  /**
+   * Admits a subscriber of `owner` served by a stream another of its subscriptions already
+   * opened (a shared execution): the same cap as `watch`; the returned function releases it.
+   */
+  follow(owner: string, transport = 'ws'): () => void {
+    this.admitSubscription(owner);
+    return this.opts.streams.follow({ transport, client: owner });
+  }
+
+  private admitSubscription(owner: string): void {
     const max = this.opts.maxSubscriptionsPerClient ?? 1000;
     if (this.opts.streams.of(owner) >= max) {
       throw new ServiceError('RATE_LIMITED', `At most ${max} subscriptions may be open at once; close some first`);
     }
+  }
+
+  /** The stream behind `videoGenerationUpdates`. Throws NOT_FOUND for an id this client cannot see. */
+  watch(owner: string, id: string, transport = 'ws'): AsyncIterable<Generation> {
+    this.admitSubscription(owner);
     return this.opts.streams.watch(
       id,
       async () => {

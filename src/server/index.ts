@@ -16,6 +16,7 @@ import type { WebhookService } from '../webhooks/service.js';
 import type { Authenticator } from './auth.js';
 import { createHttpServer } from './http.js';
 import { useFinishedAnswers } from './plugins/use-answers.js';
+import { SharedSubscriptions, useSharedSubscriptions } from './shared-subscriptions.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { useDocumentLimits } from './plugins/use-document-limits.js';
 import { useContractErrorCodes } from './plugins/use-error-codes.js';
@@ -101,6 +102,8 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     useContractErrorCodes(),
     useOperationNotes(),
     useFinishedAnswers(),
+    // Subscribers of the same generation, document, variables and viewer share one execution.
+    useSharedSubscriptions(new SharedSubscriptions()),
   ];
   if (opts.introspection === false) plugins.push(useNoIntrospection(), useNoSuggestions());
   // Last: compresses the answer the others made.

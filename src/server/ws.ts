@@ -21,6 +21,7 @@ import type { Limits } from '../config.js';
 import type { Authenticator, Principal } from './auth.js';
 import { asCallerFault, gatewayError, withoutHttpStatus } from './errors.js';
 import type { PersistedDocuments } from './persisted-documents.js';
+import { sharedPayload, withSharedPayload } from './shared-subscriptions.js';
 import type { GatewayYoga } from './yoga.js';
 
 /** What each connection carries between graphql-ws's callbacks (`ctx.extra`). */
@@ -70,8 +71,10 @@ export function useWebSocketServer<P extends Record<string, unknown>>(
         protocol: socket.protocol,
         send: (data) =>
           new Promise<void>((resolve, reject) => {
+            // Always: it also clears a shared payload meant for this message (shared-subscriptions.ts).
+            const message = withSharedPayload(data);
             if (socket.readyState !== socket.OPEN) return resolve();
-            socket.send(data, (err) => (err ? reject(err) : resolve()));
+            socket.send(message, (err) => (err ? reject(err) : resolve()));
           }),
         close: (code, reason) => socket.close(code, reason),
         onMessage: (cb) =>
@@ -177,6 +180,8 @@ export function serveGraphQLWs(opts: GraphQLWsOptions): GraphQLWsServer {
         if (principal.expiresAt !== null) closeAtExpiry(ctx.extra.socket, principal.expiresAt);
         return true;
       },
+      // A result many subscribers share is serialized once (shared-subscriptions.ts).
+      onNext: (_ctx, _id, _payload, _args, result) => sharedPayload(result),
       onOperation: (ctx, _id, payload) => {
         logger.info({ transport: 'ws', operation: payload.operationName ?? null, client: ctx.extra.client }, 'websocket operation');
       },

@@ -35,18 +35,51 @@ export class SubscriptionStreams {
    * check: counting by scanning every subscriber made opening n subscriptions O(n²).
    */
   private readonly perClient = new Map<string, number>();
+  /**
+   * Subscribers served by a stream another subscriber opened (one execution shared by the
+   * subscribers of the same generation, document and variables: src/server/shared-subscriptions.ts),
+   * per transport. They hold no stream of their own but count as open subscriptions all the same.
+   */
+  private readonly followers = new Map<string, number>();
+  private followerCount = 0;
 
   constructor(private readonly opts: SubscriptionStreamsOptions) {}
 
   /** Open streams on this instance. */
   get active(): number {
+    return this.subscribers.size + this.followerCount;
+  }
+
+  /** Streams that listen on the bus themselves (shared subscriptions count one per group). */
+  get sources(): number {
     return this.subscribers.size;
   }
 
   byTransport(): Record<string, number> {
     const out: Record<string, number> = { ws: 0, sse: 0 };
     for (const s of this.subscribers.values()) out[s.transport] = (out[s.transport] ?? 0) + 1;
+    for (const [transport, n] of this.followers) out[transport] = (out[transport] ?? 0) + n;
     return out;
+  }
+
+  /**
+   * Counts one more subscriber of `info.client` that is served by a stream already open (it
+   * holds none itself); the returned function, idempotent, releases it.
+   */
+  follow(info: SubscriberInfo): () => void {
+    this.perClient.set(info.client, (this.perClient.get(info.client) ?? 0) + 1);
+    this.followers.set(info.transport, (this.followers.get(info.transport) ?? 0) + 1);
+    this.followerCount++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.followerCount--;
+      const t = (this.followers.get(info.transport) ?? 1) - 1;
+      if (t > 0) this.followers.set(info.transport, t);
+      else this.followers.delete(info.transport);
+      this.decrement(info.client);
+    };
   }
 
   /** Open streams of one client on this instance. */
@@ -125,8 +158,12 @@ export class SubscriptionStreams {
     const sub = this.subscribers.get(end);
     if (!sub) return;
     this.subscribers.delete(end);
-    const n = (this.perClient.get(sub.client) ?? 1) - 1;
-    if (n > 0) this.perClient.set(sub.client, n);
-    else this.perClient.delete(sub.client);
+    this.decrement(sub.client);
+  }
+
+  private decrement(client: string): void {
+    const n = (this.perClient.get(client) ?? 1) - 1;
+    if (n > 0) this.perClient.set(client, n);
+    else this.perClient.delete(client);
   }
 }
