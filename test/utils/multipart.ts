@@ -15,7 +15,8 @@ export function multipartBody(query: string, variables: Record<string, unknown>,
   const form = new FormData();
   form.set('operations', JSON.stringify({ query, variables }));
   form.set('map', JSON.stringify(Object.fromEntries(files.map((f, i) => [String(i), [f.path]]))));
-  files.forEach((f, i) => form.set(String(i), new Blob([f.bytes], { type: f.type ?? 'application/octet-stream' }), f.filename));
+  // A copy backed by a plain ArrayBuffer, which Blob takes (a Buffer may sit on a shared pool).
+  files.forEach((f, i) => form.set(String(i), new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'application/octet-stream' }), f.filename));
   return form;
 }
 
