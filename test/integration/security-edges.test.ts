@@ -223,8 +223,16 @@ describe('ownership never leaks, whatever the provider does', () => {
     const inner = new MemoryStore();
     let raced: string | null = null;
     let waiting: (() => void)[] = [];
+    let refusedSaves = 0;
     const store = new Proxy(inner, {
       get(target, prop) {
+        if (prop === 'save') {
+          return (gen: Parameters<MemoryStore['save']>[0]) =>
+            target.save(gen).catch((err: unknown) => {
+              refusedSaves++;
+              throw err;
+            });
+        }
         if (prop === 'get') {
           return async (id: string) => {
             const found = await target.get(id);
@@ -261,6 +269,8 @@ describe('ownership never leaks, whatever the provider does', () => {
     const loserHeaders = loser === a ? asAlice : asBob;
     expect(loser.body).toEqual((await gw.gql(READ, { id: unknownId() }, loserHeaders)).body);
     expect((await inner.get(id))?.owner).toBe(winners[0] === a ? 'alice' : 'bob');
+    // The race did happen: the loser's save was refused by the store.
+    expect(refusedSaves).toBe(1);
   });
 });
 
