@@ -5,9 +5,7 @@ export const GRAPHIQL_DEFAULT_QUERY = `# Welcome to Cinegraph: AI video (text-to
 # 2. Paste it into the variables ({"id": "..."}) and run "Follow": every status
 #    transition streams in over WebSocket until the video URL arrives.
 # 3. "Read" answers the current state at any time; "History" pages through yours.
-# 4. "Animate" starts from an image (firstFrame, an https URL the provider fetches);
-#    add lastFrame for a transition. Uploading a file needs a multipart request
-#    (curl -F, the CLI's --first-frame, or the demo page at /).
+# 4. "Animate" (last) starts from an image URL; add lastFrame for a transition.
 
 mutation Generate {
   generateVideo(
@@ -20,19 +18,6 @@ mutation Generate {
   ) {
     generation { id status progress estimatedCompletionAt }
     userErrors { code message field retryAfterSeconds }
-  }
-}
-
-mutation Animate {
-  generateVideo(
-    input: {
-      prompt: "The lighthouse beam sweeps across the sea as storm clouds roll in"
-      firstFrame: { url: "https://upload.wikimedia.org/wikipedia/commons/thumb/3/3f/Fronalpstock_big.jpg/800px-Fronalpstock_big.jpg" }
-      idempotencyKey: "graphiql-example-image-1"
-    }
-  ) {
-    generation { id status model firstFrame { url } progress estimatedCompletionAt }
-    userErrors { code message field }
   }
 }
 
@@ -61,6 +46,19 @@ query History {
   videoGenerations(first: 10) {
     edges { cursor node { id status prompt createdAt } }
     pageInfo { hasNextPage endCursor }
+  }
+}
+
+mutation Animate {
+  generateVideo(
+    input: {
+      prompt: "The lighthouse beam sweeps across the sea as storm clouds roll in"
+      firstFrame: { url: "https://upload.wikimedia.org/wikipedia/commons/thumb/3/3f/Fronalpstock_big.jpg/800px-Fronalpstock_big.jpg" }
+      idempotencyKey: "graphiql-example-image-1"
+    }
+  ) {
+    generation { id status model firstFrame { url } progress estimatedCompletionAt }
+    userErrors { code message field }
   }
 }
 `;
