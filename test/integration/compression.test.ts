@@ -211,7 +211,7 @@ describe('GraphiQL', () => {
       .map((m) => m[1]!);
     expect(fonts.length).toBeGreaterThan(0);
     for (const font of new Set(fonts)) transferred += (await request(`${gw.url}${font}`, { headers: { 'accept-encoding': 'br' } })).wire.length;
-    expect(transferred).toBeLessThan(1.5 * 1024 * 1024);
+    expect(transferred).toBeLessThan(1_500_000);
     // Everything GraphiQL had inline is still there, Monaco's workers included.
     const bundle = fetched.find((r) => String(r.headers['content-type']).startsWith('text/javascript'))!.body.toString();
     expect(bundle).toContain('renderYogaGraphiQL');
