@@ -89,7 +89,7 @@ describe('image models', () => {
   const creates = () => gw.sim.createRequests().length;
   const lastBody = () => gw.sim.createBodies().at(-1) as Record<string, unknown>;
 
-  it('text-to-video stays the default: no frames, the text-to-video model, no image fields', async () => {
+  it('text-to-video stays the default: no frames, the text-to-video model, no image fields; followed over SSE to COMPLETED', async () => {
     const res = await gw.gql<Generated>(GENERATE, { input: { prompt: 'a lighthouse at dusk' } });
     const gen = res.body.data?.generateVideo.generation;
     expect(gen).toMatchObject({ model: 'TEXT_TO_VIDEO', firstFrame: null, lastFrame: null, aspectRatio: 'RATIO_16_9' });
@@ -98,6 +98,8 @@ describe('image models', () => {
     expect(body).not.toHaveProperty('image_url');
     expect(body).not.toHaveProperty('tail_image_url');
     expect(body.aspect_ratio).toBe('16:9');
+    const { results } = await collectSse<Followed>(gw.url, FOLLOW, { id: gen?.id });
+    expect(results.at(-1)?.videoGenerationUpdates).toMatchObject({ status: 'COMPLETED', model: 'TEXT_TO_VIDEO', firstFrame: null, lastFrame: null });
   });
 
   it('image-to-video from an upload over HTTP multipart: stored, served back, sent as a data URI, followed over SSE to COMPLETED', async () => {
