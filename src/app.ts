@@ -359,6 +359,12 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       if (config.tokens === null && config.jwt === null) {
         logger.warn('GATEWAY_TOKENS is not set: the gateway is open, and every caller is the same client');
       }
+      if (documents.manifest) {
+        logger.info(
+          { manifest: config.persistedDocuments, documents: documents.manifest.size, only: documents.only },
+          documents.only ? 'only trusted documents run: ad-hoc documents are refused' : 'trusted documents loaded',
+        );
+      }
       logger.info({ url: `${url}/graphql` }, 'Cinegraph is ready: GraphiQL at /graphql');
       return url;
     },
