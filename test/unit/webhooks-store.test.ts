@@ -35,15 +35,30 @@ afterAll(async () => {
 interface Harness {
   name: string;
   open: (dir: string) => Promise<GenerationStore>;
-  reopens?: boolean;
+  /** A durable store opened again on the same data (a restart). */
+  reopen?: (dir: string, previous: GenerationStore) => Promise<GenerationStore>;
 }
+
+const redisStore = (prefix: string): RedisStore => new RedisStore({ redis: redisEnv.client as Redis, prefix });
+const redisPrefixes = new WeakMap<GenerationStore, string>();
 
 const harnesses: Harness[] = [
   { name: 'memory', open: async () => new MemoryStore() },
-  { name: 'sqlite', open: (dir) => openSqliteStore(dir), reopens: true },
-  { name: 'cached sqlite', open: async (dir) => new CachedStore(await openSqliteStore(dir), 3) },
+  { name: 'sqlite', open: (dir) => openSqliteStore(dir), reopen: (dir) => openSqliteStore(dir) },
+  { name: 'cached sqlite', open: async (dir) => new CachedStore(await openSqliteStore(dir), 3), reopen: async (dir) => new CachedStore(await openSqliteStore(dir), 3) },
   ...(withRedis
-    ? [{ name: 'redis', open: async () => new RedisStore({ redis: redisEnv.client as Redis, prefix: `wh-${randomUUID()}` }) }]
+    ? [
+        {
+          name: 'redis',
+          open: async () => {
+            const prefix = `wh-${randomUUID()}`;
+            const store = redisStore(prefix);
+            redisPrefixes.set(store, prefix);
+            return store;
+          },
+          reopen: async (_dir: string, previous: GenerationStore) => redisStore(redisPrefixes.get(previous) as string),
+        },
+      ]
     : []),
 ];
 
@@ -72,7 +87,7 @@ function delivery(id: string, endpointId: string, now = T0, owner = 'alice'): We
   });
 }
 
-describe.each(harnesses)('webhook store contract: $name', ({ open, reopens }) => {
+describe.each(harnesses)('webhook store contract: $name', ({ open }) => {
   let dir: string;
   let store: GenerationStore;
 
@@ -195,11 +210,22 @@ describe.each(harnesses)('webhook store contract: $name', ({ open, reopens }) =>
     expect((await w.claimDue(T0 + 5, 10, 1000)).claimed.map((c) => c.delivery.id)).toEqual(['msg_x']);
   });
 
-  it.runIf(reopens)('keeps pending deliveries across a restart', async () => {
+});
+
+describe.each(harnesses.filter((h) => h.reopen))('webhook store contract, durable: $name', ({ open, reopen }) => {
+  it('keeps endpoints and pending deliveries across a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cinegraph-wh-'));
+    const store = await open(dir);
     await store.webhooks.createEndpoint(endpoint('ep_1'));
     await store.save(generationFixture('gen:1/a'), [delivery('msg_1', 'ep_1')]);
     await store.close();
-    store = await open(dir);
-    expect((await store.webhooks.claimDue(T0 + 1, 10, 1000)).claimed.map((c) => c.delivery.id)).toEqual(['msg_1']);
+    const again = await (reopen as NonNullable<Harness['reopen']>)(dir, store);
+    try {
+      expect(await again.webhooks.getEndpoint('ep_1')).toEqual(endpoint('ep_1'));
+      expect((await again.webhooks.claimDue(T0 + 1, 10, 1000)).claimed.map((c) => c.delivery.id)).toEqual(['msg_1']);
+    } finally {
+      await again.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

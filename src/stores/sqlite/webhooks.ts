@@ -249,10 +249,9 @@ export class SqliteWebhookStore implements WebhookStore {
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimBatch> {
     this.assertOpen();
-    if (limit <= 0) {
-      const next = this.s.nextDue.get() ?? null;
-      return { claimed: [], nextDueAt: next };
-    }
+    // Most polls find nothing due: answer those with a read, without taking the write lock.
+    const next = this.s.nextDue.get() ?? null;
+    if (limit <= 0 || next === null || next > now) return { claimed: [], nextDueAt: next };
     return this.claimTx(now, Math.floor(limit), leaseMs);
   }
 
