@@ -92,7 +92,7 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
   const documents = opts.documents ?? new PersistedDocuments({ apq: new LruPersistedQueryStore() });
   const plugins: Plugin[] = [
     // First: nothing of an unauthenticated request is read, parsed, validated or logged at length.
-    useAuthentication({ authenticate: opts.authenticate }),
+    useAuthentication({ authenticate: opts.authenticate, onError: (err) => logger.error({ err }, 'authentication failed') }),
     useRequestParams(),
     // APQ first: it answers the hashes it holds; trusted documents answer the rest (use-apq.ts).
     useApq(documents),

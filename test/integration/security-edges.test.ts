@@ -11,6 +11,10 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GenerationStore } from '../../src/domain/ports.js';
+import { loadConfig } from '../../src/config.js';
+import type { GenerationService } from '../../src/generations/service.js';
+import { buildSchema } from '../../src/schema/index.js';
+import { createGatewayServer } from '../../src/server/index.js';
 import { MemoryStore } from '../../src/stores/memory.js';
 import { createAtSimulator } from '../utils/generation-helpers.js';
 import { collectSse, collectWs, GENERATE, READ, startGateway, tempDir, UPDATES, type TestGateway } from '../utils/gateway.js';
@@ -86,6 +90,29 @@ describe('authentication comes before any GraphQL work', () => {
     const authedWs = await collectWs(gw.ws(asAlice), INVALID_SUB, {});
     expect(closeCode(authedWs.errors)).toBeNull();
     expect(JSON.stringify(authedWs.errors)).toMatch(/Cannot query field/);
+  });
+
+  it('answers 500 without detail, and logs the fault, when the authenticator itself fails', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const server = createGatewayServer({
+      schema: buildSchema(),
+      service: {} as GenerationService,
+      authenticate: () => Promise.reject(new Error('key cache unreadable')),
+      authRequired: true,
+      logger: pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) }),
+      limits: loadConfig({}).limits,
+      publicUrl: () => '',
+    });
+    try {
+      const url = await server.listen(0, '127.0.0.1');
+      const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer x' }, body: '{"query":"{ __typename }"}' });
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      expect(lines.filter((l) => l.level === 50).map((l) => l.msg)).toEqual(['authentication failed']);
+    } finally {
+      await server.close(0);
+    }
   });
 
   it('still serves the GraphiQL page and CORS preflights without a token (the token is entered in GraphiQL)', async () => {

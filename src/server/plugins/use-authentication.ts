@@ -20,6 +20,8 @@ export interface AuthenticationOptions {
   authenticate: Authenticator;
   /** The realm named in `WWW-Authenticate`. @default 'cinegraph' */
   realm?: string;
+  /** Told when the authenticator itself fails (a fault of the gateway, not the caller's). */
+  onError?: (err: unknown) => void;
 }
 
 export const UNAUTHENTICATED_MESSAGE = 'A valid gateway token is required: send "Authorization: Bearer <token>"';
@@ -29,23 +31,35 @@ export function useAuthentication(options: AuthenticationOptions): Plugin {
   return {
     async onRequest({ request, serverContext, endResponse, fetchAPI }) {
       if (request.method === 'OPTIONS') return;
-      const who = await options.authenticate(request.headers.get('authorization'));
+      let who;
+      try {
+        who = await options.authenticate(request.headers.get('authorization'));
+      } catch (err) {
+        options.onError?.(err);
+        endResponse(answer(fetchAPI, 500, { message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }));
+        return;
+      }
       if (who !== null) {
         // The context factory (yoga.ts) takes it from here instead of verifying the token again.
         (serverContext as { requestPrincipal?: Principal }).requestPrincipal = who;
         return;
       }
+      // RFC 6750: a request without a valid token gets the scheme and realm, and no detail.
       endResponse(
-        new fetchAPI.Response(JSON.stringify({ errors: [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] }), {
-          status: 401,
-          headers: {
-            'content-type': 'application/json; charset=utf-8',
-            // RFC 6750: a request without a token gets the scheme and realm, and no error detail.
-            'www-authenticate': `Bearer realm="${realm}"`,
-            'cache-control': 'no-store',
-          },
-        }),
+        answer(fetchAPI, 401, { message: UNAUTHENTICATED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }, { 'www-authenticate': `Bearer realm="${realm}"` }),
       );
     },
   };
+}
+
+function answer(
+  fetchAPI: { Response: typeof Response },
+  status: number,
+  error: { message: string; extensions: { code: string } },
+  headers: Record<string, string> = {},
+): Response {
+  return new fetchAPI.Response(JSON.stringify({ errors: [error] }), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  });
 }
