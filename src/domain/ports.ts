@@ -137,6 +137,11 @@ export interface ProviderReading {
   video: VideoFile | null;
   error: GenerationFailure | null;
   usage: Usage | null;
+  /**
+   * The image model that made it, when the provider's answer shows one (its ids end with the
+   * model id); absent for text-to-video or when it does not say. Used for ids adopted by lookup.
+   */
+  model?: VideoModel;
 }
 
 /**

@@ -228,7 +228,8 @@ export class GenerationService {
     const traceparent = currentTraceparent();
     if (traceparent) gen.traceparent = traceparent;
     try {
-      await this.opts.store.save(gen);
+      // Through the tracker: a create answered past QUEUED causes webhook deliveries.
+      await this.opts.tracker.saveNew(gen);
     } finally {
       // Saved, the generation counts against the owner's spend itself.
       budget.held?.release();
@@ -349,10 +350,11 @@ export class GenerationService {
       const gen = newGeneration({
         reading,
         owner,
-        input: UNKNOWN_INPUT,
+        // The provider's id tells an image model apart; its frames and other inputs stay unknown.
+        input: reading.model ? { ...UNKNOWN_INPUT, model: reading.model, firstFrame: null, lastFrame: null } : UNKNOWN_INPUT,
         inputKnown: false,
         idempotencyKey: null,
-        expectedDurationMs: this.opts.estimator.expectedMs('720p', 5),
+        expectedDurationMs: this.opts.estimator.expectedMs('720p', 5, reading.model),
         now: this.now(),
       });
       const raced = await this.opts.store.get(id);

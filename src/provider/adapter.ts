@@ -6,7 +6,7 @@
 import { modelOf, type FrameImage, type GenerationInput } from '../domain/generation.js';
 import type { Provider, ProviderReading } from '../domain/ports.js';
 import { mapProviderStatus } from './normalize.js';
-import { MODEL_IDS, type CreateRequestBody, type ProviderGeneration, type UpstreamClient } from './wire.js';
+import { MODEL_IDS, modelOfProviderId, type CreateRequestBody, type ProviderGeneration, type UpstreamClient } from './wire.js';
 
 /** The bytes of a stored upload by its name, or null when it is gone. */
 export type ImageReader = (name: string) => Promise<Uint8Array | null>;
@@ -64,6 +64,9 @@ export function toReading(g: ProviderGeneration): ProviderReading {
     error: g.error,
     usage: g.usage,
   };
+  const model = modelOfProviderId(g.id);
+  // Text-to-video readings keep their original shape.
+  if (model !== null && model !== 'text-to-video') reading.model = model;
   if (status === 'FAILED' && reading.error === null) {
     reading.error =
       g.video === null && DONE_WORDS.has(g.status)

@@ -16,6 +16,14 @@ export const MODEL_IDS = {
 
 export type ModelId = (typeof MODEL_IDS)[VideoModel];
 
+/** The model a provider id names (`…:pixverse/v5/transition`), or null when it names none. */
+export function modelOfProviderId(id: string): VideoModel | null {
+  for (const [model, modelId] of Object.entries(MODEL_IDS) as [VideoModel, string][]) {
+    if (id.endsWith(`:${modelId}`)) return model;
+  }
+  return null;
+}
+
 /** The model a create without one is sent to. */
 export const PIXVERSE_MODEL = MODEL_IDS['text-to-video'];
 export const GENERATION_PATH = '/v2/generate/video/pixverse/generation';

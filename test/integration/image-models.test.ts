@@ -392,6 +392,21 @@ describe('image models', () => {
     });
   });
 
+  it('a generation the gateway did not create (looked up by id) shows the image model its id names, frames unknown', async () => {
+    const res = await fetch(`${gw.sim.url}/v2/generate/video/pixverse/generation`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.sim.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'pixverse/v5/transition', prompt: 'elsewhere', image_url: 'https://e.com/a.png', tail_image_url: 'https://e.com/b.png' }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    expect(id).toMatch(/:pixverse\/v5\/transition$/);
+    const read = await gw.gql<{ videoGeneration: { model: string; firstFrame: unknown; prompt: string } | null }>(
+      'query ($id: ID!) { videoGeneration(id: $id) { model firstFrame { url } prompt } }',
+      { id },
+    );
+    expect(read.body.data?.videoGeneration).toEqual({ model: 'TRANSITION', firstFrame: null, prompt: '' });
+  });
+
   it("GraphiQL's example document validates, and its image-to-video operation runs with its URL", async () => {
     const doc = parse(GRAPHIQL_DEFAULT_QUERY);
     expect(validate(buildSchema(), doc)).toEqual([]);

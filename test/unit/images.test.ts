@@ -16,7 +16,8 @@ import { inputFingerprint, validateGenerationInput, type RawGenerationInput } fr
 import { storeUploads } from '../../src/generations/frames.js';
 import { crc32, inspectImage, MAX_IMAGE_SIDE } from '../../src/images/sniff.js';
 import { FsImageStore, IMAGE_NAME } from '../../src/images/store.js';
-import { createBody, createProvider, frameOnWire } from '../../src/provider/adapter.js';
+import { createBody, createProvider, frameOnWire, toReading } from '../../src/provider/adapter.js';
+import { modelOfProviderId } from '../../src/provider/wire.js';
 import type { UpstreamClient } from '../../src/provider/wire.js';
 import { openSqliteStore } from '../../src/stores/sqlite/index.js';
 import { MemoryStore } from '../../src/stores/memory.js';
@@ -280,6 +281,20 @@ describe('provider body per model', () => {
       aspect_ratio: '4:3',
     });
     await expect(frameOnWire({ ...stored, name: 'gone.png' }, async () => null)).rejects.toThrow(/not readable/);
+  });
+});
+
+describe('the model a provider id names', () => {
+  it('reads it from the id suffix; text-to-video and unknown ids leave the reading as it was', () => {
+    expect(modelOfProviderId('1fe4344e-aa:pixverse/v5/image-to-video')).toBe('image-to-video');
+    expect(modelOfProviderId('x:pixverse/v5/transition')).toBe('transition');
+    expect(modelOfProviderId('x:pixverse/v5/text-to-video')).toBe('text-to-video');
+    expect(modelOfProviderId('plain-id')).toBeNull();
+    expect(modelOfProviderId('x:pixverse/v5/transition-extra')).toBeNull();
+    const base = { status: 'queued', video: null, error: null, usage: null };
+    expect(toReading({ ...base, id: 'a:pixverse/v5/transition' }).model).toBe('transition');
+    expect(toReading({ ...base, id: 'a:pixverse/v5/text-to-video' })).not.toHaveProperty('model');
+    expect(toReading({ ...base, id: 'plain' })).not.toHaveProperty('model');
   });
 });
 
