@@ -5,7 +5,7 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AcceptedImage, ImageStore } from '../domain/images.js';
 import { EXTENSIONS, inspectImage } from './sniff.js';
@@ -33,11 +33,17 @@ export class FsImageStore implements ImageStore {
       await mkdir(this.dir, { recursive: true });
       const file = path.join(this.dir, KEY_FILE);
       const fresh = randomBytes(32);
+      // Written whole beside, then linked into place: link() fails if the key exists, so of
+      // instances starting together one key wins, and nobody reads a half-written one.
+      const tmp = path.join(this.dir, `${KEY_FILE}.${randomBytes(6).toString('hex')}.tmp`);
       try {
-        await writeFile(file, fresh, { flag: 'wx', mode: 0o600 });
+        await writeFile(tmp, fresh, { flag: 'wx', mode: 0o600 });
+        await link(tmp, file);
         return fresh;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      } finally {
+        await rm(tmp, { force: true });
       }
       const existing = await readFile(file);
       if (existing.length !== 32) throw new Error(`image store: ${file} is not a 32-byte key; remove it to start afresh`);

@@ -214,6 +214,17 @@ describe('FsImageStore and storeUploads', () => {
     expect(other.ok && other.image.sha256).toBe(first.image.sha256);
   });
 
+  it('instances starting together on one directory agree on one naming key', async () => {
+    const stores = Array.from({ length: 8 }, () => new FsImageStore(dir));
+    const png = makePng(6, 6, 4);
+    const names = await Promise.all(stores.map(async (s) => {
+      const r = await s.accept(png);
+      return r.ok ? r.image.name : null;
+    }));
+    expect(new Set(names).size).toBe(1);
+    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('reads back only regular files with a store name', async () => {
     const store = new FsImageStore(dir);
     await store.accept(makePng());
