@@ -102,6 +102,8 @@ describe('codegen-typed client', () => {
     expect(diagnostics).toHaveLength(1);
   });
 
+  // The client is a separate process (tsx start-up included) following two generations: on a
+  // loaded 2-core machine that takes longer than the default test timeout.
   it('runs the typed client against a live gateway to completion', async () => {
     gw = await startGateway({ sim: { queueMs: 1000, generateMs: 500 } });
     const frameDir = mkdtempSync(path.join(tmpdir(), 'cinegraph-codegen-frame-'));
@@ -110,7 +112,7 @@ describe('codegen-typed client', () => {
     writeFileSync(framePath, jpeg);
     const { stdout } = await run(process.execPath, ['--import', 'tsx', clientPath, `${gw.url}/graphql`, '', `--frame=${framePath}`], {
       cwd: root,
-      timeout: 25_000,
+      timeout: 45_000,
     }).finally(() => rmSync(frameDir, { recursive: true, force: true }));
     const report = JSON.parse(stdout.trim()) as {
       started: string[];
@@ -138,7 +140,7 @@ describe('codegen-typed client', () => {
     expect(gw.sim.createBodies().find((b) => b.model === 'pixverse/v5/image-to-video')).toMatchObject({
       image_url: `data:image/jpeg;base64,${jpeg.toString('base64')}`,
     });
-  });
+  }, 60_000);
 
   it('runs the same client by documentId alone against a gateway that runs only its trusted documents', async () => {
     await gw?.stop();
@@ -151,7 +153,7 @@ describe('codegen-typed client', () => {
     expect(adHoc.body.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
     const { stdout } = await run(process.execPath, ['--import', 'tsx', clientPath, `${gw.url}/graphql`, '', '--trusted-documents'], {
       cwd: root,
-      timeout: 25_000,
+      timeout: 45_000,
     });
     const report = JSON.parse(stdout.trim()) as { statuses: string[]; transitions: string[]; userError: { code: string } | null; historyIds: string[]; started: string[] };
     // Mutations and queries over HTTP, the first generation followed over WebSocket, the second over SSE.
@@ -159,5 +161,5 @@ describe('codegen-typed client', () => {
     expect(report.transitions).toEqual(['QUEUED', 'GENERATING', 'COMPLETED']);
     expect(report.userError).toMatchObject({ code: 'INVALID_INPUT' });
     expect(report.historyIds).toEqual([...report.started].reverse());
-  });
+  }, 60_000);
 });
