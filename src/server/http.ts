@@ -60,6 +60,13 @@ export function requestIdFrom(header: unknown): string {
   return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : randomUUID();
 }
 
+/** Whether `err` is the request stream failing because its connection closed before the body ended. */
+function clientWentAway(err: unknown, req: http.IncomingMessage): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  const closed = req.destroyed || req.socket.destroyed;
+  return closed && !req.complete && (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error | null)?.name === 'AbortError');
+}
+
 function sendError(res: http.ServerResponse, status: number, message: string, code: string, headers: http.OutgoingHttpHeaders = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
@@ -132,6 +139,13 @@ export function createHttpServer(opts: HttpServerOptions): GatewayHttpServer {
         if (await serveRoutes(routes, req, res)) return;
         await opts.graphql(req, res, notes);
       } catch (err) {
+        if (clientWentAway(err, req)) {
+          // The client closed the connection mid-request (or it was dropped at REQUEST_TIMEOUT_MS):
+          // nobody to answer, and no fault of the gateway's.
+          logger.info({ requestId, code: (err as { code?: unknown }).code }, 'request abandoned by the client');
+          res.destroy();
+          return;
+        }
         logger.error({ err }, 'request failed');
         if (!res.headersSent) sendError(res, 500, 'Unexpected error.', 'INTERNAL_SERVER_ERROR');
         else res.destroy();
