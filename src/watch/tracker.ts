@@ -76,6 +76,19 @@ export class GenerationTracker {
     return p;
   }
 
+  /**
+   * The first save of a generation just created. A provider may answer a create with a status past
+   * QUEUED (even a finished one): those first transitions cause webhook deliveries too, recorded
+   * in the same write.
+   */
+  async saveNew(gen: Generation): Promise<void> {
+    const first = gen.transitions[0];
+    const box = this.opts.outbox;
+    const outbox = box && first && first.status !== gen.status ? await box.plan(gen, { ...gen, status: first.status }) : [];
+    await this.opts.store.save(gen, outbox);
+    if (outbox.length > 0) box?.recorded(outbox);
+  }
+
   /** The store no longer holds `id`: open streams end with NOT_FOUND. */
   forget(id: string): void {
     this.opts.bus.publishRemoved(id);

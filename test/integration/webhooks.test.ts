@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Provider, ProviderReading } from '../../src/domain/ports.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { collectWs, GENERATE, startGateway, tempDir, UPDATES, waitFor, type TestGateway } from '../utils/gateway.js';
 import { startReceiver, type WebhookReceiver } from '../utils/webhook-receiver.js';
@@ -324,6 +325,30 @@ describe('webhooks', () => {
     expect(changed).toEqual(statuses.slice(1));
     expect(rx.received.filter((r) => r.body.type === 'video_generation.completed')).toHaveLength(1);
     expect(new Set(rx.received.map((r) => r.id)).size).toBe(rx.received.length);
+    expect(rx.received.every((r) => r.verified)).toBe(true);
+  });
+
+  it('sends the completed event of a generation the provider answers finished at once, from its first save', async () => {
+    const done: ProviderReading = {
+      id: 'instant:1/a',
+      status: 'COMPLETED',
+      providerStatus: 'completed',
+      video: { url: 'https://cdn.example/instant.mp4', contentType: 'video/mp4', fileName: null, fileSize: 42 },
+      error: null,
+      usage: null,
+    };
+    const provider: Provider = { create: async () => done, read: async () => done };
+    const gw = await gateway({}, { deps: { provider } });
+    const rx = await receiver();
+    const ep = await register(gw, rx.url, ['VIDEO_GENERATION_COMPLETED', 'VIDEO_GENERATION_STATUS_CHANGED']);
+    rx.secret = ep.secret;
+    expect(await generate(gw, 'already there')).toBe('instant:1/a');
+    await rx.waitFor((r) => r.length >= 2);
+    await waitFor(async () => (await deliveries(gw, ep.id)).every((d) => d.status === 'DELIVERED'), 5000, 'delivered');
+    expect(rx.received.map((r) => [r.body.type, r.body.data.status]).sort()).toEqual([
+      ['video_generation.completed', 'COMPLETED'],
+      ['video_generation.status_changed', 'COMPLETED'],
+    ]);
     expect(rx.received.every((r) => r.verified)).toBe(true);
   });
 
