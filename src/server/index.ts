@@ -17,6 +17,7 @@ import type { Authenticator } from './auth.js';
 import { createHttpServer } from './http.js';
 import { useFinishedAnswers } from './plugins/use-answers.js';
 import { SharedSubscriptions, useSharedSubscriptions } from './shared-subscriptions.js';
+import { AnswerReplay } from './answer-replay.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { useDocumentLimits } from './plugins/use-document-limits.js';
 import { useContractErrorCodes } from './plugins/use-error-codes.js';
@@ -85,11 +86,16 @@ export interface GatewayServer {
    */
   close(drainMs?: number): Promise<void>;
   readonly webSocketCount: number;
+  /** Finished answers replayed without yoga so far (answer-replay.ts). */
+  readonly answersReplayed: number;
 }
 
 export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
   const { limits, logger } = opts;
   const documents = opts.documents ?? new PersistedDocuments({ apq: new LruPersistedQueryStore() });
+  // Finished answers replayed without yoga (answer-replay.ts); not with tracing plugins, whose
+  // spans would then miss those requests.
+  const replay = (opts.plugins?.length ?? 0) === 0 ? new AnswerReplay({ authenticate: opts.authenticate, service: opts.service }) : null;
   const plugins: Plugin[] = [
     // First: nothing of an unauthenticated request is read, parsed, validated or logged at length.
     useAuthentication({ authenticate: opts.authenticate, onError: (err) => logger.error({ err }, 'authentication failed') }),
@@ -101,7 +107,7 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     useCsrfPrevention(),
     useContractErrorCodes(),
     useOperationNotes(),
-    useFinishedAnswers(),
+    useFinishedAnswers(replay ? { onFinished: (ctx, found) => replay.noteFinished((ctx as { req?: http.IncomingMessage }).req, found) } : {}),
     // Subscribers of the same generation, document, variables and viewer share one execution.
     useSharedSubscriptions(new SharedSubscriptions()),
   ];
@@ -136,7 +142,7 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
         ? [createGraphiQLRoute({ endpoint: '/graphql', title: 'Cinegraph', subscriptionsProtocol: 'WS', defaultQuery: documents.only ? trustedOnlyGraphiQLQuery() : GRAPHIQL_DEFAULT_QUERY })]
         : []),
     ],
-    graphql: async (req, res, notes) => yoga(req, res, { req, notes }),
+    graphql: replay ? replay.handler(async (req, res, notes) => yoga(req, res, { req, notes })) : async (req, res, notes) => yoga(req, res, { req, notes }),
     ...(opts.onHttpRequest ? { onHttpRequest: opts.onHttpRequest } : {}),
   });
   const ws = serveGraphQLWs({ httpServer: web.server, yoga, authenticate: opts.authenticate, logger, limits, documents });
@@ -146,6 +152,9 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     httpServer,
     get webSocketCount() {
       return ws.connections;
+    },
+    get answersReplayed() {
+      return replay?.replayed ?? 0;
     },
     listen(port, host) {
       return new Promise((resolve, reject) => {

@@ -29,7 +29,7 @@ describe('finished answers', () => {
       env: { GENERATION_TIMEOUT_MS: '1000', LATE_RESULT_SCHEDULE_MS: '300,600', ARCHIVE_VIDEOS: 'true' },
     });
     const g = gw;
-    const created = await g.gql<{ generateVideo: { generation: { id: string } } }>(GENERATE, { input: { prompt: 'fashionably late [sim:late=2000]' } });
+    const created = await g.gql<{ generateVideo: { generation: { id: string } } }>(GENERATE, { input: { prompt: 'fashionably late [sim:late=5000]' } });
     const id = created.body.data!.generateVideo.generation.id;
     const read = async (): Promise<NonNullable<Read['videoGeneration']>> => (await g.gql<Read>(READ, { id })).body.data!.videoGeneration!;
     await waitFor(async () => (await read()).status === 'TIMED_OUT', 10_000, 'TIMED_OUT');
@@ -37,10 +37,12 @@ describe('finished answers', () => {
     const kept = await read();
     expect(await read()).toEqual(kept);
     expect(kept.status).toBe('TIMED_OUT');
+    // Served again without executing, at the HTTP layer (answer-replay.ts).
+    expect(g.app.server.answersReplayed).toBeGreaterThan(0);
     const completed = await waitFor(async () => {
       const r = await read();
       return r.status === 'COMPLETED' ? r : null;
-    }, 10_000, 'the late result in a read');
+    }, 20_000, 'the late result in a read');
     expect(completed.transitions.map((t) => t.status)).toEqual(['QUEUED', 'GENERATING', 'TIMED_OUT', 'COMPLETED']);
     const archived = await waitFor(async () => {
       const r = await read();

@@ -21,6 +21,12 @@ interface Kept {
 export interface FinishedAnswersOptions {
   /** Answers kept per document; the least recently used goes first. @default 10_000 */
   capacity?: number;
+  /**
+   * Told of every answer made only of finished generations (kept, or served again), with the
+   * operation's context, so an HTTP-level cache (answer-replay.ts) can keep its bytes too.
+   * @default undefined
+   */
+  onFinished?: (context: object, found: { owner: string; reads: readonly { id: string; gen: unknown }[] }) => void;
 }
 
 export function useFinishedAnswers(options: FinishedAnswersOptions = {}): Plugin {
@@ -52,6 +58,7 @@ export function useFinishedAnswers(options: FinishedAnswersOptions = {}): Plugin
           // Least recently used last.
           answers.delete(key);
           answers.set(key, kept);
+          options.onFinished?.(ctx, { owner: ctx.client, reads: kept.reads });
           setResultAndStopExecution(kept.result);
           return;
         }
@@ -63,6 +70,7 @@ export function useFinishedAnswers(options: FinishedAnswersOptions = {}): Plugin
           const r = result as ExecutionResult;
           if (ctx.answer === 'live' || r.errors || !ctx.finishedReads?.length || Symbol.asyncIterator in (result as object)) return;
           store.set(key, { result: r, reads: ctx.finishedReads });
+          options.onFinished?.(ctx, { owner: ctx.client, reads: ctx.finishedReads });
           if (store.size > capacity) store.delete(store.keys().next().value as string);
         },
       };
