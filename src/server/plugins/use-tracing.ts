@@ -51,9 +51,10 @@ function useTraceContext(): Plugin {
 
 /**
  * The tracing plugins, in order: the caller's context first, then the operation spans (named
- * `query.Name`, `mutation.Name`, `subscription.Name`; no variables or results recorded, and a
- * document only when it has no inline arguments, so prompts do not reach the collector).
+ * `query.Name`, `mutation.Name`, `subscription.Name`, with the operation's name and type; no
+ * document, variables or results recorded: prompts never reach the collector, and no document
+ * is printed per operation).
  */
 export function useTracing(provider: TracerProvider): Plugin[] {
-  return [useTraceContext(), useOpenTelemetry({ resolvers: false, variables: false, result: false }, provider, undefined, {}, 'cinegraph') as Plugin];
+  return [useTraceContext(), useOpenTelemetry({ resolvers: false, variables: false, result: false, document: false }, provider, undefined, {}, 'cinegraph') as Plugin];
 }
