@@ -145,7 +145,8 @@ describe('codegen-typed client', () => {
   it('runs the same client by documentId alone against a gateway that runs only its trusted documents', async () => {
     await gw?.stop();
     gw = await startGateway({
-      sim: { queueMs: 300, generateMs: 300 },
+      // As above: long enough for the client to see QUEUED.
+      sim: { queueMs: 1000, generateMs: 500 },
       env: { PERSISTED_DOCUMENTS: path.join(GENERATED_DIR, 'persisted-documents.json'), PERSISTED_DOCUMENTS_ONLY: 'true' },
     });
     // The ad-hoc document the client sends without --trusted-documents is refused.
