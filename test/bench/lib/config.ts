@@ -3,10 +3,15 @@
  * smoke run of every scenario in about three minutes (the full suite takes about seven on
  * 2 cores). Individual knobs:
  *
- *   BENCH_ONLY=fanout,scale,reads,creates,active,polling   run only these scenarios
+ *   BENCH_ONLY=fanout,scale,burst,hold,reads,creates,active,polling   run only these scenarios
  *   BENCH_FANOUT_REPEAT=3                                  gateway + reference pairs in the fan-out
  *   BENCH_SCALE=1000,5000,10000,20000                      subscription counts of the scale curve
  *   BENCH_SCALE_REFERENCE=0                                skip the reference in the scale curve
+ *   BENCH_SCALE_REPEAT=3                                   gateway + reference pairs per scale size
+ *   BENCH_BURST=10000                                      subscribers of one generation in "burst"
+ *   BENCH_BURST_REPEAT=3                                   gateway + reference pairs in "burst"
+ *   BENCH_HOLD=100000                                      subscriptions held on one gateway in "hold"
+ *   BENCH_PIN=0                                            do not pin servers and load to separate cores
  *   BENCH_DURATION_S=12                                    autocannon seconds per server, reads / creates
  *   BENCH_ACTIVE=2000                                      generations in progress in "active"
  *   BENCH_PROFILE=fanout,reads                             --cpu-prof the gateway (and reference) there
@@ -34,7 +39,7 @@ function list(name: string, def: number[]): number[] {
   });
 }
 
-export const SCENARIOS = ['fanout', 'scale', 'reads', 'creates', 'active', 'polling'] as const;
+export const SCENARIOS = ['fanout', 'scale', 'burst', 'hold', 'reads', 'creates', 'active', 'polling'] as const;
 export type ScenarioKey = (typeof SCENARIOS)[number];
 
 function only(): Set<ScenarioKey> {
@@ -72,6 +77,13 @@ export const CONFIG = {
   scale: list('BENCH_SCALE', QUICK ? [200, 500, 1000, 2000] : [1000, 5000, 10000, 20000]),
   scaleGenerations: QUICK ? 20 : 200,
   scaleReference: process.env.BENCH_SCALE_REFERENCE !== '0',
+  /** Gateway + reference pairs per size of the scale curve (medians and ranges). */
+  scaleRepeat: num('BENCH_SCALE_REPEAT', QUICK ? 1 : 3),
+  /** Subscribers of one generation (graphql-ws, 20 per connection) in the burst scenario. */
+  burst: num('BENCH_BURST', QUICK ? 1000 : 10_000),
+  burstRepeat: num('BENCH_BURST_REPEAT', QUICK ? 1 : 3),
+  /** Subscriptions held on one gateway (graphql-ws, 100 per connection, on 200 generations). */
+  hold: num('BENCH_HOLD', QUICK ? 5000 : 100_000),
   subsPerConnection: 20,
   readsConnections: 50,
   /** Seconds of autocannon per server, split into `readsSlices` alternating slices. */

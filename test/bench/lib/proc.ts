@@ -7,6 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -79,11 +80,33 @@ export interface SpawnOptions {
   stdin?: string;
   /** Working directory (the script is resolved from it). @default the repository root */
   cwd?: string;
+  /** Which of the machine's cores the process may run on (`taskset -c`), when pinning is on. */
+  role?: 'server' | 'load';
 }
+
+/**
+ * Cores per role: servers (gateway, reference) on one, the load and the simulator on another,
+ * so neither steals the other's CPU time. Only where the machine has at least two cores and
+ * `taskset`; BENCH_PIN=0 turns it off.
+ */
+export const PINNING: { server: string; load: string } | null = (() => {
+  if (process.env.BENCH_PIN === '0' || os.cpus().length < 2) return null;
+  try {
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  const n = os.cpus().length;
+  // The server gets core 0; the load and simulator the others (core 1 on a 2-core machine).
+  return { server: '0', load: n > 2 ? `1-${n - 1}` : '1' };
+})();
 
 /** Runs `node --import tsx <script>` from the repository root, with a minimal environment. */
 export function spawnNode(name: string, script: string, opts: SpawnOptions = {}): Child {
-  const child = spawn(process.execPath, ['--expose-gc', ...(opts.nodeArgs ?? []), '--import', 'tsx', '--import', PRELOAD, script], {
+  const argv = ['--expose-gc', ...(opts.nodeArgs ?? []), '--import', 'tsx', '--import', PRELOAD, script];
+  // taskset execs node in place: the child's pid is node's.
+  const cpus = opts.role && PINNING ? PINNING[opts.role] : null;
+  const child = spawn(cpus ? 'taskset' : process.execPath, cpus ? ['-c', cpus, process.execPath, ...argv] : argv, {
     cwd: opts.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -243,11 +266,30 @@ export function rssKb(pid: number): number {
   return Number(m[1]);
 }
 
-/** RSS (KiB) after a full garbage collection in that process (see preload.ts). */
-export async function rssAfterGcKb(pid: number): Promise<number> {
-  process.kill(pid, 'SIGUSR2');
-  await sleep(1000);
-  return rssKb(pid);
+export interface MemoryAfterGc {
+  /** V8 heap in use after full collections, KiB. */
+  heapKb: number;
+  /** Memory outside the V8 heap held by JS objects (Buffers, socket buffers), KiB. */
+  externalKb: number;
+  /** Resident set size right after, KiB (freed heap pages are not always returned at once). */
+  rssKb: number;
+}
+
+const gcSignals = new WeakMap<Child, number>();
+
+/** Memory of a child after full garbage collections in it, as its preload reports them. */
+export async function memoryAfterGc(child: Child): Promise<MemoryAfterGc> {
+  const seq = (gcSignals.get(child) ?? 0) + 1;
+  gcSignals.set(child, seq);
+  child.child.kill('SIGUSR2');
+  const m = await child.waitForLine(
+    (line) => {
+      const v = jsonLine<{ seq: number; heapUsed: number; external: number; rss: number }>('bench-gc')(line);
+      return v && v.seq === seq ? v : undefined;
+    },
+    30_000,
+  );
+  return { heapKb: m.heapUsed / 1024, externalKb: m.external / 1024, rssKb: m.rss / 1024 };
 }
 
 let clkTck: number | null = null;

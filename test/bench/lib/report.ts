@@ -11,8 +11,10 @@ export interface Row {
   /** What it is compared with (bare yoga, the provider read directly, fixed polling), if anything. */
   baseline: Cell;
   baselineName: string;
-  /** value ÷ baseline, when the target is stated as a ratio. */
+  /** value ÷ baseline, when the target is stated as a ratio (the median, over repeated runs). */
   ratio: number | null;
+  /** Lowest and highest ratio over the repeated runs, when there were several. */
+  ratioRange?: [number, number] | null;
   target: string;
   /** null when the row has no target. */
   met: boolean | null;
@@ -41,7 +43,7 @@ export function formatTable(rs: Row[] = rows): string {
     fmt(r.value),
     r.baseline === null ? '' : fmt(r.baseline),
     r.baselineName,
-    r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`,
+    r.ratio === null ? '' : `${r.ratio.toFixed(2)}×${r.ratioRange ? ` (${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)})` : ''}`,
     r.target,
     r.met === null ? '' : r.met ? 'yes' : '**no**',
   ]);

@@ -33,6 +33,7 @@ export class Sim {
 
   static async start(t: SimTimings): Promise<Sim> {
     const proc = spawnNode('simulator', 'test/bench/sim-server.ts', {
+      role: 'load',
       env: { SIM_QUEUE_MS: String(t.queueMs), SIM_GENERATE_MS: String(t.generateMs), SIM_JITTER: String(t.jitter ?? 0) },
     });
     const ready = await proc.waitForLine(jsonLine<{ url: string; apiKey: string; controlUrl: string }>('ready'), 30_000);
@@ -97,6 +98,7 @@ export class Gateway {
       // Another checkout's gateway (with its own src/ and node_modules/), to measure a change
       // against this one with the same benchmark.
       cwd: process.env.BENCH_GATEWAY_ROOT || ROOT,
+      role: 'server',
       nodeArgs: o.nodeArgs ?? [],
       env: {
         ...GATEWAY_BASE_ENV,
@@ -141,7 +143,7 @@ export class Reference {
   }
 
   static async start(nodeArgs: string[] = []): Promise<Reference> {
-    const proc = spawnNode('reference', 'test/bench/reference-server.ts', { nodeArgs });
+    const proc = spawnNode('reference', 'test/bench/reference-server.ts', { nodeArgs, role: 'server' });
     const ready = await proc.waitForLine(jsonLine<{ url: string }>('ready'), 30_000);
     return new Reference(proc, ready.url);
   }
@@ -165,7 +167,7 @@ export class Reference {
 
 /** Runs a load script with `config` on stdin; resolves with its { type: "result" } line. */
 export async function runLoad<T>(script: string, config: unknown, timeoutMs: number): Promise<T> {
-  const proc = spawnNode(`load ${path.basename(script)}`, script, { stdin: JSON.stringify(config) });
+  const proc = spawnNode(`load ${path.basename(script)}`, script, { stdin: JSON.stringify(config), role: 'load' });
   try {
     return await proc.waitForLine(jsonLine<T>('result'), timeoutMs);
   } finally {
@@ -175,7 +177,7 @@ export async function runLoad<T>(script: string, config: unknown, timeoutMs: num
 
 /** Starts a load script; the caller waits for its lines and stops it. */
 export function startLoad(script: string, config: unknown): Child {
-  return spawnNode(`load ${path.basename(script)}`, script, { stdin: JSON.stringify(config) });
+  return spawnNode(`load ${path.basename(script)}`, script, { stdin: JSON.stringify(config), role: 'load' });
 }
 
 export async function getJson<T>(url: string): Promise<T> {

@@ -17,7 +17,7 @@
  * it publishes), and the load measures delay from that stamp to receipt.
  */
 import { CONFIG, type FanoutSize } from '../lib/config.js';
-import { jsonLine, rssAfterGcKb, sleep } from '../lib/proc.js';
+import { jsonLine, memoryAfterGc, sleep, type MemoryAfterGc } from '../lib/proc.js';
 import { bucketsOf, Gateway, gql, Reference, runLoad, Sim, startLoad } from '../lib/services.js';
 import { histogramQuantile, type Summary } from '../lib/stats.js';
 
@@ -87,9 +87,14 @@ export interface FanoutResult {
   size: FanoutSize;
   subscriptions: number;
   held: Held;
+  /** Memory after full collections, before the load opened its subscriptions and while it held them. */
+  memBefore: MemoryAfterGc;
+  memAfter: MemoryAfterGc;
   rssBeforeKb: number;
   rssAfterKb: number;
   rssPerSubKb: number;
+  /** V8 heap after full collections, held minus before, per subscription (KiB). */
+  heapPerSubKb: number;
   result: SubscribersResult;
   /** Gateway only: provider reads of the watched generations ÷ the poll intervals they lived. */
   readsPerGenPerInterval?: number;
@@ -106,6 +111,17 @@ export interface FanoutResult {
   gatewayWarnings?: string[];
   /** Seconds from spawning the server to the held, resumed and end points (to window CPU profiles). */
   timeline?: { heldS: number; resumedS: number; endS: number };
+}
+
+function memoryFields(memBefore: MemoryAfterGc, memAfter: MemoryAfterGc, subscriptions: number) {
+  return {
+    memBefore,
+    memAfter,
+    rssBeforeKb: memBefore.rssKb,
+    rssAfterKb: memAfter.rssKb,
+    rssPerSubKb: (memAfter.rssKb - memBefore.rssKb) / subscriptions,
+    heapPerSubKb: (memAfter.heapKb - memBefore.heapKb) / subscriptions,
+  };
 }
 
 /** Creates `n` generations one after another, paced evenly over `spreadMs`. */
@@ -169,13 +185,13 @@ export async function fanoutGateway(size: FanoutSize, profileArgs: string[] = []
     gw = await Gateway.start({ sim, env: { POLL_INTERVAL_MS: String(pollMs), ADAPTIVE_POLLING: 'false' }, nodeArgs: profileArgs });
     const ids = await createPaced(gw.url, size.generations, pollMs, (i) => `Bench fan-out ${i}: a paper boat on a rain-swept street`);
     await warmUp(gw.url, ids[0]!);
-    const rssBeforeKb = await rssAfterGcKb(gw.pid);
+    const memBefore = await memoryAfterGc(gw.proc);
     const { holdTimeoutMs, deadlineMs } = budget(size);
     const load = startLoad('test/bench/load/subscribers.ts', loadConfig(gw.url, ids, size, holdTimeoutMs, deadlineMs));
     try {
       const held = await load.waitForLine(jsonLine<Held>('held'), holdTimeoutMs + 10_000);
       const heldS = (Date.now() - spawned) / 1000;
-      const rssAfterKb = await rssAfterGcKb(gw.pid);
+      const memAfter = await memoryAfterGc(gw.proc);
       await sleep(500);
       await sim.resume();
       const resumedS = (Date.now() - spawned) / 1000;
@@ -210,9 +226,7 @@ export async function fanoutGateway(size: FanoutSize, profileArgs: string[] = []
         size,
         subscriptions,
         held,
-        rssBeforeKb,
-        rssAfterKb,
-        rssPerSubKb: (rssAfterKb - rssBeforeKb) / subscriptions,
+        ...memoryFields(memBefore, memAfter, subscriptions),
         result: { ...result, completions: undefined },
         readsPerGenPerInterval: intervals > 0 ? watchedReads / intervals : 0,
         readsPerPollTick: ticks > 0 ? readsTotal / ticks : 0,
@@ -242,13 +256,13 @@ export async function fanoutReference(size: FanoutSize, replay: ReplayEvent[], p
   try {
     const ids = await ref.create(size.generations);
     await warmUp(ref.url, ids[0]!);
-    const rssBeforeKb = await rssAfterGcKb(ref.pid);
+    const memBefore = await memoryAfterGc(ref.proc);
     const { holdTimeoutMs, deadlineMs } = budget(size);
     const load = startLoad('test/bench/load/subscribers.ts', loadConfig(ref.url, ids, size, holdTimeoutMs, deadlineMs));
     try {
       const held = await load.waitForLine(jsonLine<Held>('held'), holdTimeoutMs + 10_000);
       const heldS = (Date.now() - spawned) / 1000;
-      const rssAfterKb = await rssAfterGcKb(ref.pid);
+      const memAfter = await memoryAfterGc(ref.proc);
       await sleep(500);
       await ref.replay(replay);
       const resumedS = (Date.now() - spawned) / 1000;
@@ -260,9 +274,7 @@ export async function fanoutReference(size: FanoutSize, replay: ReplayEvent[], p
         size,
         subscriptions,
         held,
-        rssBeforeKb,
-        rssAfterKb,
-        rssPerSubKb: (rssAfterKb - rssBeforeKb) / subscriptions,
+        ...memoryFields(memBefore, memAfter, subscriptions),
         result: { ...result, completions: undefined },
         timeline: { heldS, resumedS, endS },
       };
