@@ -1,4 +1,4 @@
-/* global document, window, history, localStorage, fetch, requestAnimationFrame, cancelAnimationFrame, setTimeout, clearTimeout, crypto, location */
+/* global document, window, history, localStorage, fetch, requestAnimationFrame, cancelAnimationFrame, setTimeout, clearTimeout, crypto, location, FormData */
 /*
  * Cinegraph demo page: starts a generation with `generateVideo` over HTTP POST, follows it with
  * `videoGenerationUpdates` over WebSocket (graphql-transport-ws, through the graphql-ws package's

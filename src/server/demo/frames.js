@@ -1,3 +1,4 @@
+/* global document, location, FileReader, DataTransfer */
 /**
  * The demo page's frame pickers: a first and a last frame, each chosen with the file picker or
  * dropped on its zone, shown as a thumbnail (a data: URL read in the browser; nothing is sent
