@@ -41,5 +41,4 @@ export const TRANSPORT_PACKAGES = [
   '@escape.tech/graphql-armor-max-depth',
   '@escape.tech/graphql-armor-max-tokens',
   '@escape.tech/graphql-armor-cost-limit',
-  '@escape.tech/graphql-armor-block-field-suggestions',
 ];
