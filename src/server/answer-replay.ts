@@ -106,7 +106,7 @@ export class AnswerReplay {
         await next(req, res, notes);
         return;
       }
-      let body = Buffer.alloc(0);
+      let body: Buffer = Buffer.alloc(0);
       if (post) {
         const read = await readBody(req, this.maxRequestBytes);
         if (read === null) {
