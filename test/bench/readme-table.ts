@@ -1,12 +1,12 @@
 /**
  * Writes the README's Performance table from a results file of `npm run bench`:
  *
- *   npx tsx test/bench/readme-table.ts [test/bench/results/latest.json]
+ *   npx tsx test/bench/readme-table.ts [results.json …]   (default test/bench/results/latest.json)
  *
  * Replaces what lies between `<!-- bench-table:start -->` and `<!-- bench-table:end -->` in
- * README.md with the file's table and a line saying how, where and when it was measured
- * (including the machine's load average, since the machine may be shared). Nothing else in the
- * README changes.
+ * README.md with the files' tables (one after another, for scenarios run separately) and, for
+ * each, a line saying how, where and when it was measured (including the machine's load
+ * average, since the machine may be shared). Nothing else in the README changes.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,8 +25,7 @@ interface Results {
   failures: { scenario: string }[];
 }
 
-const file = path.resolve(ROOT, process.argv[2] ?? 'test/bench/results/latest.json');
-const r = JSON.parse(readFileSync(file, 'utf8')) as Results;
+const files = (process.argv.length > 2 ? process.argv.slice(2) : ['test/bench/results/latest.json']).map((f) => path.resolve(ROOT, f));
 const START = '<!-- bench-table:start -->';
 const END = '<!-- bench-table:end -->';
 const readmePath = path.join(ROOT, 'README.md');
@@ -37,13 +36,17 @@ if (a < 0 || b < a) {
   console.error(`README.md has no ${START} … ${END} section`);
   process.exit(1);
 }
-const load = r.loadAverage ? ` 1-minute load average ${r.loadAverage.start[0]?.toFixed(2)} at the start, ${r.loadAverage.end[0]?.toFixed(2)} at the end;` : '';
-const pin = r.settings?.pinning ? ` servers pinned to core ${r.settings.pinning.server}, load and simulator to ${r.settings.pinning.load};` : ' not pinned;';
-const about =
-  `\`${r.command}\` on ${r.machine.cores} × ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.os}, ` +
-  `${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC, ${r.durationSeconds} s;${pin}${load} gateway at ${r.gateway.commit ?? 'an unknown commit'}` +
-  `${r.gateway.srcModified ? ' with uncommitted changes in src/' : ''}.` +
-  (r.failures.length ? ` Scenarios that failed: ${r.failures.map((f) => f.scenario).join(', ')}.` : '');
-const body = `${START}\n${about}\n\n${formatTable(r.rows)}\n${END}`;
-writeFileSync(readmePath, readme.slice(0, a) + body + readme.slice(b + END.length));
-console.log(`README.md: table written from ${path.relative(ROOT, file)} (${r.rows.length} rows)`);
+function section(r: Results): string {
+  const load = r.loadAverage ? ` 1-minute load average ${r.loadAverage.start[0]?.toFixed(2)} at the start, ${r.loadAverage.end[0]?.toFixed(2)} at the end;` : '';
+  const pin = r.settings?.pinning ? ` servers pinned to core ${r.settings.pinning.server}, load and simulator to ${r.settings.pinning.load};` : ' not pinned;';
+  const about =
+    `\`${r.command}\` on ${r.machine.cores} × ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.os}, ` +
+    `${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC, ${r.durationSeconds} s;${pin}${load} gateway at ${r.gateway.commit ?? 'an unknown commit'}` +
+    `${r.gateway.srcModified ? ' with uncommitted changes in src/' : ''}.` +
+    (r.failures.length ? ` Scenarios that failed: ${r.failures.map((f) => f.scenario).join(', ')}.` : '');
+  return `${about}\n\n${formatTable(r.rows)}\n`;
+}
+
+const sections = files.map((f) => section(JSON.parse(readFileSync(f, 'utf8')) as Results));
+writeFileSync(readmePath, `${readme.slice(0, a)}${START}\n${sections.join('\n')}${END}${readme.slice(b + END.length)}`);
+console.log(`README.md: tables written from ${files.map((f) => path.relative(ROOT, f)).join(', ')}`);

@@ -482,7 +482,12 @@ const machine = {
   node: process.version,
   os: `${os.type()} ${os.release()}`,
 };
-const command = `${CONFIG.quick ? 'BENCH_QUICK=1 ' : ''}npm run bench`;
+// The exact command: every BENCH_* setting it ran with.
+const benchEnv = Object.entries(process.env)
+  .filter(([k, v]) => k.startsWith('BENCH_') && v !== undefined && v !== '')
+  .sort(([a], [b]) => a.localeCompare(b))
+  .map(([k, v]) => `${k}=${v}`);
+const command = [...benchEnv, 'npm run bench'].join(' ');
 // Which gateway was measured: the commit, and whether src/ differed from it.
 const gatewayRoot = process.env.BENCH_GATEWAY_ROOT || ROOT;
 const git = (...args: string[]): string | null => {
