@@ -115,8 +115,9 @@ export class AnswerReplay {
           return;
         }
         body = read;
-        // yoga's Node adapter reads a body already read from `req.body` (whatwg-node's normalizeNodeRequest).
-        if (body.length > 0) (req as { body?: Buffer }).body = body;
+        // yoga's Node adapter takes a body already read from `req.body` (whatwg-node's
+        // normalizeNodeRequest); as text it is parsed at once, without a stream around it.
+        if (body.length > 0) (req as { body?: string }).body = body.toString('utf8');
       }
       const key = keyOf(req, body);
       const hit = this.kept.get(key);
