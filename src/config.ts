@@ -129,7 +129,7 @@ export interface JwtConfig {
   ownerClaim: string;
 }
 
-/** Webhook delivery (CONTRACT §4.2 names the first three variables). */
+/** Webhook delivery (README: Webhooks and Configuration). */
 export interface WebhookConfig {
   /** Delays in ms between attempts; attempts stop after the last. WEBHOOK_RETRY_SCHEDULE @default [5000, 300000, 1800000, 7200000, 18000000, 36000000, 86400000] */
   retryScheduleMs: number[];

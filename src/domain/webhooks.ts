@@ -6,7 +6,7 @@
 import { isTerminal, type Generation, type GenerationStatus } from './generation.js';
 import type { PagePosition } from './ports.js';
 
-/** The `type` of a webhook body (Standard Webhooks event types, CONTRACT §4.2). */
+/** The `type` of a webhook body (Standard Webhooks event types, README: Webhooks). */
 export const WEBHOOK_EVENT_TYPES = [
   'video_generation.completed',
   'video_generation.failed',

@@ -1,5 +1,5 @@
 /**
- * Webhooks in the schema (CONTRACT §4.2): endpoints a client registers for its generations'
+ * Webhooks in the schema (README: Webhooks): endpoints a client registers for its generations'
  * events, and the deliveries to them. Everything is scoped to the calling client: another
  * client's endpoint or delivery answers exactly like an unknown id.
  */

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { ServiceError } from '../domain/errors.js';
 
 /**
- * Every `extensions.code` a client can meet (CONTRACT §2), spelled as graphql-yoga and Apollo
+ * Every `extensions.code` a client can meet (README: Error codes), spelled as graphql-yoga and Apollo
  * Server spell them, with what each means. The same fault has the same code on every transport.
  */
 export const ERROR_CODES = {

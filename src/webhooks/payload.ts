@@ -1,5 +1,5 @@
 /**
- * The body of a webhook (CONTRACT §4.2, Standard Webhooks): the event type, when it happened, and
+ * The body of a webhook (README: Webhooks, Standard Webhooks): the event type, when it happened, and
  * the generation's state in the same words as the GraphQL API.
  */
 import type { Generation, VideoFile } from '../domain/generation.js';

@@ -38,7 +38,7 @@ export const errorLineSink = {
 
 /**
  * What marks a line as the consequence of a client's mistake: the code of a fault a client
- * makes (CONTRACT §2), or the wording graphql-js, graphql-armor and the gateway use for one, or
+ * makes (README: Error codes), or the wording graphql-js, graphql-armor and the gateway use for one, or
  * the printed document text ("GraphQL request:1:3") that comes with errors about a document.
  */
 const CLIENT_MISTAKE = new RegExp(
