@@ -6,6 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../utils/gateway.js';
+import { PHASE_MS, SimClock } from '../utils/generation-helpers.js';
 import { describeInBrowser, launchChromium } from './browser.js';
 
 /** The text of GraphiQL's result pane with all whitespace removed (Monaco wraps long lines). */
@@ -35,7 +36,11 @@ describeInBrowser('GraphiQL in Chromium', () => {
   });
 
   it('runs generateVideo, then follows it to COMPLETED over WebSocket', async () => {
-    gw = await startGateway({ sim: { queueMs: 2500, generateMs: 2000 } });
+    // The simulator's clock is moved by hand: the generation stays QUEUED until GraphiQL's
+    // subscription has shown it, and GENERATING likewise, however long the clicks and typing take
+    // on a loaded machine. The gateway's own deadline is far away for the same reason.
+    const clock = new SimClock();
+    gw = await startGateway({ sim: { queueMs: PHASE_MS, generateMs: PHASE_MS, now: clock.now }, env: { GENERATION_TIMEOUT_MS: '600000' } });
     const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -70,12 +75,16 @@ describeInBrowser('GraphiQL in Chromium', () => {
     await runOperation(page, 'Follow');
 
     // Watch the result pane: each event replaces the previous one.
+    // Once a state is on screen, the provider moves on to the next one.
     const seen: string[] = [];
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && seen.at(-1) !== 'COMPLETED') {
       const text = await resultText(page);
       const status = text.includes('"videoGenerationUpdates"') ? /"status":"([A-Z_]+)"/.exec(text)?.[1] : undefined;
-      if (status && seen.at(-1) !== status) seen.push(status);
+      if (status && seen.at(-1) !== status) {
+        seen.push(status);
+        if (status === 'QUEUED' || status === 'GENERATING') clock.advance(PHASE_MS);
+      }
       await page.waitForTimeout(50);
     }
     expect(seen).toEqual(['QUEUED', 'GENERATING', 'COMPLETED']);
@@ -86,5 +95,5 @@ describeInBrowser('GraphiQL in Chromium', () => {
     expect(wsStatuses).toEqual(['QUEUED', 'GENERATING', 'COMPLETED']);
     expect(pageErrors).toEqual([]);
     await page.close();
-  });
+  }, 90_000);
 });
