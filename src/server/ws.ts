@@ -49,7 +49,11 @@ export function useWebSocketServer<P extends Record<string, unknown>>(
 
   wss.on('connection', (socket, request) => {
     socket.once('error', (err: Error & { code?: string }) => {
-      logger.warn({ err: err.message, code: err.code }, 'websocket fault; closing that socket');
+      // A peer's protocol violation (ws's WS_ERR_* codes: bad frame, bad UTF-8, too big) or a
+      // dropped connection is the client's doing: info, as for any client mistake. Anything
+      // else is the gateway's own fault.
+      const byPeer = (err.code ?? '').startsWith('WS_ERR_') || err.code === 'ECONNRESET' || err.code === 'EPIPE';
+      logger[byPeer ? 'info' : 'warn']({ err: err.message, code: err.code }, 'websocket fault; closing that socket');
       // ws has already closed for protocol violations (1009 too big, 1002 bad frame).
       if (socket.readyState === socket.OPEN) socket.close(CloseCode.InternalServerError, 'Internal server error');
     });

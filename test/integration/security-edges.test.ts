@@ -368,6 +368,29 @@ describe('headers on every page', () => {
   });
 });
 
+/** Opens a WebSocket by hand and sends an unmasked text frame, which the server must refuse. */
+function badFrame(url: string): Promise<void> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname);
+    socket.setTimeout(5000, () => socket.destroy(new Error('no close after a bad frame')));
+    let upgraded = false;
+    socket.on('data', (chunk: Buffer) => {
+      if (upgraded) return;
+      upgraded = true;
+      expect(chunk.toString('latin1')).toMatch(/^HTTP\/1\.1 101 /);
+      socket.write(Buffer.from([0x81, 0x02, 0x68, 0x69]));
+    });
+    socket.once('close', () => (upgraded ? resolve() : reject(new Error('the upgrade was refused'))));
+    socket.once('error', () => undefined);
+    socket.write(
+      `GET /graphql HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${Buffer.from(randomUUID().slice(0, 16)).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
+        'Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n',
+    );
+  });
+}
+
 describe('client mistakes are not server errors', () => {
   it('logs refused documents, tokens and ids at info or below, without the document or the prompt', async () => {
     const lines: Record<string, unknown>[] = [];
@@ -392,6 +415,8 @@ describe('client mistakes are not server errors', () => {
     await g.gql(READ, { id: SECRET }, asAlice);
     await collectSse(g.url, UPDATES, { id: `${SECRET}-sse` }, asAlice);
     await collectWs(g.ws(asAlice), UPDATES, { id: `${SECRET}-ws` });
+    // A WebSocket frame that breaks the protocol (a client's frame must be masked).
+    await badFrame(g.url);
     // A good generation: its prompt is not logged either.
     await generateAs(g, asAlice, `${SECRET} at dawn`);
     await g.stop();
@@ -404,6 +429,9 @@ describe('client mistakes are not server errors', () => {
     const statuses = lines.filter((l) => l.msg === 'request').map((l) => l.status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(3);
     expect(statuses).toContain(400);
+    expect(lines.filter((l) => l.msg === 'websocket fault; closing that socket')).toEqual([
+      expect.objectContaining({ level: 30, code: 'WS_ERR_EXPECTED_MASK' }),
+    ]);
   });
 
   it('the log scan tells a line caused by a client mistake from a gateway fault', () => {
