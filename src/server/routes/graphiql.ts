@@ -177,6 +177,11 @@ document.addEventListener('DOMContentLoaded', function () {
   );
 
   const options = {
+    // GraphiQL posts its operations (introspection first) to the endpoint with a query string:
+    // a browser's cache drops what it holds for a URL when a POST to that very URL succeeds
+    // (RFC 9111 §4.4), which would make every reload fetch the page whole instead of a 304.
+    // The gateway serves GraphQL and WebSockets by path, so the query string changes nothing else.
+    endpoint: `${opts.endpoint ?? '/graphql'}?via=graphiql`,
     title: opts.title ?? 'GraphiQL',
     subscriptionsProtocol: opts.subscriptionsProtocol ?? 'WS',
     ...(opts.defaultQuery !== undefined ? { defaultQuery: opts.defaultQuery } : {}),
