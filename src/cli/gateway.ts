@@ -29,6 +29,17 @@ function queryText(document: DocumentNode): string {
   return text;
 }
 
+/** A document's trusted-document id (`sha256:<hex>`), as the codegen client preset embeds it. */
+function documentIdOf(document: DocumentNode): string | undefined {
+  return (document as { __meta__?: { hash?: string } }).__meta__?.hash;
+}
+
+/**
+ * What a gateway running only trusted documents (PERSISTED_DOCUMENTS_ONLY) answers to a document
+ * sent as text; before anything runs, so the same operation may be sent again by its id.
+ */
+const ONLY_TRUSTED = 'OPERATION_RESOLUTION_FAILURE';
+
 export interface GatewayOptions {
   /** The gateway's GraphQL endpoint, e.g. http://localhost:4000/graphql. */
   url: string;
@@ -57,6 +68,13 @@ function describeCause(err: unknown): string {
 export class Gateway {
   private ws: Client | null = null;
   private readonly timeoutMs: number;
+  /**
+   * Whether operations go by their id alone. The CLI sends the text first, which every gateway
+   * takes; a gateway that runs only trusted documents refuses it, and from then on the CLI sends
+   * the ids of src/client/generated/persisted-documents.json, which that gateway's manifest must
+   * hold.
+   */
+  private byId = false;
 
   constructor(private readonly opts: GatewayOptions) {
     this.timeoutMs = opts.requestTimeoutMs ?? 30_000;
@@ -80,7 +98,9 @@ export class Gateway {
     uploads: readonly Upload[] = [],
   ): Promise<TResult> {
     const auth = this.authHeader();
-    const operation = JSON.stringify({ query: queryText(document), variables });
+    const documentId = documentIdOf(document);
+    const byId = this.byId && documentId !== undefined;
+    const operation = JSON.stringify(byId ? { documentId, variables } : { query: queryText(document), variables });
     let body: string | FormData = operation;
     if (uploads.length > 0) {
       const form = new FormData();
@@ -124,6 +144,10 @@ export class Gateway {
       );
     }
     const first = answer.errors?.[0];
+    if (first?.extensions?.code === ONLY_TRUSTED && !byId && documentId !== undefined) {
+      this.byId = true;
+      return this.request(document, variables, uploads);
+    }
     if (first) {
       const code = first.extensions?.code;
       const hint = code === 'UNAUTHENTICATED' ? ' (pass --token or set CINEGRAPH_TOKEN)' : '';
@@ -144,6 +168,20 @@ export class Gateway {
   async *follow(
     id: string,
     events: { onLost?: () => void; onReconnected?: () => void; signal?: AbortSignal } = {},
+  ): AsyncGenerator<Generation> {
+    try {
+      yield* this.followOnce(id, events);
+    } catch (err) {
+      // Refused as text by a gateway that runs only trusted documents: again, by its id.
+      if (!(err instanceof CliError && err.code === ONLY_TRUSTED) || this.byId || documentIdOf(FollowGenerationDocument) === undefined) throw err;
+      this.byId = true;
+      yield* this.followOnce(id, events);
+    }
+  }
+
+  private async *followOnce(
+    id: string,
+    events: { onLost?: () => void; onReconnected?: () => void; signal?: AbortSignal },
   ): AsyncGenerator<Generation> {
     let lost = false;
     let ended = false;
@@ -177,7 +215,9 @@ export class Gateway {
     };
     events.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const request = { query: queryText(FollowGenerationDocument), variables: { id } };
+      const documentId = documentIdOf(FollowGenerationDocument);
+      // graphql-ws requires a query string: an empty one beside the id.
+      const request = this.byId && documentId !== undefined ? { query: '', documentId, variables: { id } } : { query: queryText(FollowGenerationDocument), variables: { id } };
       for await (const result of ws.iterate<ResultOf<typeof FollowGenerationDocument>>(request)) {
         const first = result.errors?.[0];
         if (first) {
@@ -192,6 +232,12 @@ export class Gateway {
     } catch (err) {
       if (events.signal?.aborted) return;
       if (err instanceof CliError) throw err;
+      // An `error` message (the operation refused before it ran) rejects with its GraphQL errors.
+      if (Array.isArray(err)) {
+        const refused = err[0] as { message?: string; extensions?: { code?: string } } | undefined;
+        const code = refused?.extensions?.code;
+        throw new CliError(refused?.message ?? 'the gateway refused the subscription', exitCodeForGraphQLError(code), code ?? 'GRAPHQL_ERROR');
+      }
       // graphql-ws rejects with the CloseEvent (or an Error) once it gives up.
       const code = err && typeof err === 'object' && 'code' in err ? (err as { code: unknown }).code : undefined;
       const reason = err && typeof err === 'object' && 'reason' in err ? String((err as { reason: unknown }).reason) : '';
