@@ -11,6 +11,7 @@ import {
   VideoResolutionEnum,
   VideoStyleEnum,
 } from './enums.js';
+import { untilExpiry } from './expiry.js';
 import { DateTime } from './scalars.js';
 import { NodeRef } from './node.js';
 import { ImageInputRef, ImageRef, VideoModelEnum } from './images.js';
@@ -242,7 +243,11 @@ builder.subscriptionType({
       description:
         'Emits the current state at once, then the state after every status transition; completes after a terminal status.',
       args: { id: t.arg.id({ required: true, description: "The provider's generation id." }) },
-      subscribe: (_root, args, ctx) => ctx.service.watch(ctx.client, String(args.id), ctx.transport),
+      subscribe: (_root, args, ctx) => {
+        const updates = ctx.service.watch(ctx.client, String(args.id), ctx.transport);
+        // A WebSocket is closed at its token's expiry; any other stream ends there (expiry.ts).
+        return ctx.transport !== 'ws' && ctx.viewer.expiresAt !== null ? untilExpiry(updates, ctx.viewer.expiresAt) : updates;
+      },
       resolve: (gen) => gen,
     }),
   }),

@@ -4,7 +4,8 @@
  * way (401 UNAUTHENTICATED, or close 4403) without saying why; a rotated key is picked up while
  * an unknown `kid` cannot make the gateway fetch the JWKS more than once per cooldown; users of
  * one issuer are as isolated as clients; a WebSocket is closed when its token expires, and a
- * graphql-ws client whose `connectionParams` is a function reconnects with a fresh one.
+ * graphql-ws client whose `connectionParams` is a function reconnects with a fresh one; an SSE
+ * stream ends with UNAUTHENTICATED when its token expires.
  */
 import { createClient } from 'graphql-ws';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -234,5 +235,38 @@ describe('token expiry on a WebSocket', () => {
     } finally {
       await client.dispose();
     }
+  });
+});
+
+describe('token expiry on SSE', () => {
+  it('ends the stream with UNAUTHENTICATED when the token expires; a new token subscribes again', async () => {
+    const key = await makeKey('k1');
+    jwks = await startJwksServer([key]);
+    gw = await startGateway({ env: jwtEnv(jwks.url), sim: { generateMs: 60_000 } });
+    const long = await sign(key, { sub: 'dora' });
+    const id = await generate(gw, long);
+
+    const short = await sign(key, { sub: 'dora', expiresIn: 2 });
+    const t0 = Date.now();
+    const cut = await collectSse<{ videoGenerationUpdates: { status: string } }>(gw.url, UPDATES, { id }, bearer(short), AbortSignal.timeout(10_000));
+    const took = Date.now() - t0;
+    expect(cut.status).toBe(200);
+    expect(cut.results.length).toBeGreaterThan(0);
+    expect(cut.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/token has expired/), extensions: { code: 'UNAUTHENTICATED' } })]);
+    expect(took).toBeGreaterThan(1000);
+    expect(took).toBeLessThan(8000);
+
+    // The generation goes on; a stream with a long-lived token follows it, and is not cut.
+    const controller = new AbortController();
+    let ended = false;
+    const again = collectSse(gw.url, UPDATES, { id }, bearer(long), controller.signal).then(
+      () => (ended = true),
+      () => undefined,
+    );
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(ended).toBe(false);
+    controller.abort();
+    await again;
+    expect((await gw.gql<{ videoGeneration: { status: string } }>(READ, { id }, bearer(long))).body.data?.videoGeneration.status).toMatch(/QUEUED|GENERATING/);
   });
 });
