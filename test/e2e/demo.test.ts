@@ -105,7 +105,13 @@ describe('demo page route', () => {
       const doc = (operations as unknown as Record<string, Parameters<typeof print>[0]>)[`${name}Document`];
       expect(served).toContain(`export const ${name} = ${JSON.stringify(print(doc!))};`);
     }
-    expect(served.match(/^export const /gm)).toHaveLength(names.length);
+    // And each one's trusted-document id, for a gateway that runs only those.
+    for (const name of names) {
+      const id = (operations as unknown as Record<string, { __meta__: { hash: string } }>)[`${name}Document`]!.__meta__.hash;
+      expect(served).toContain(`  [${name}, ${JSON.stringify(id)}],`);
+    }
+    expect(served.match(/^export const /gm)).toHaveLength(names.length + 1);
+    expect(served).toContain('export const DOCUMENT_IDS = new Map([');
     // The progress curve the CLI imports, byte for byte; graphql-ws's own browser build.
     expect(await text('/demo/progress-curve.js')).toBe(readFileSync(path.join(root, 'src/client/progress-curve.js'), 'utf8'));
     const graphqlWs = path.join(path.dirname(createRequire(import.meta.url).resolve('graphql-ws/package.json')), 'umd/graphql-ws.min.js');

@@ -9,7 +9,7 @@
  * operations (./operations.js, from src/client/operations/*.graphql) and the progress curve
  * (./progress-curve.js, which is src/client/progress-curve.js).
  */
-import { FollowGeneration, GenerationHistory, ReadGeneration, StartGeneration, Viewer } from './operations.js';
+import { DOCUMENT_IDS, FollowGeneration, GenerationHistory, ReadGeneration, StartGeneration, Viewer } from './operations.js';
 import { ProgressCurve, TERMINAL } from './progress-curve.js';
 import { FRAME_FIELDS, frameFigures, setupFrames } from './frames.js';
 
@@ -72,10 +72,33 @@ class GatewayError extends Error {
  * Runs an operation over HTTP. With `files` ({ 'variables.input.firstFrame.file': File, … }) it is
  * a GraphQL multipart request: the operation (files as null), the map, then one part per file.
  */
+/**
+ * What a gateway that runs only trusted documents (PERSISTED_DOCUMENTS_ONLY) answers to an
+ * operation sent as text, before anything runs.
+ */
+const ONLY_TRUSTED = 'OPERATION_RESOLUTION_FAILURE';
+
+/**
+ * Whether operations go by their trusted-document id alone. The page sends the text first, which
+ * every gateway takes; once a gateway refuses it as ONLY_TRUSTED, the page sends the ids of
+ * DOCUMENT_IDS (src/client/generated/persisted-documents.json) over HTTP and WebSocket.
+ */
+let byId = false;
+
+/** The payload of an operation: its text, or its id once the gateway asked for ids. */
+function operation(query, variables) {
+  const documentId = byId ? DOCUMENT_IDS.get(query) : undefined;
+  // graphql-ws requires a query string: an empty one beside the id.
+  return documentId ? { query: '', documentId, variables } : { query, variables };
+}
+
 async function gql(query, variables, files = {}) {
   const paths = Object.keys(files);
   const headers = { accept: 'application/graphql-response+json, application/json' };
-  let request = JSON.stringify({ query, variables });
+  const sentById = byId && DOCUMENT_IDS.has(query);
+  const payload = operation(query, variables);
+  // Over HTTP the id goes alone (no empty query beside it).
+  let request = JSON.stringify(sentById ? { documentId: payload.documentId, variables } : payload);
   if (paths.length > 0) {
     const form = new FormData();
     form.set('operations', request);
@@ -102,6 +125,10 @@ async function gql(query, variables, files = {}) {
     throw new GatewayError(`The gateway answered HTTP ${res.status} without a GraphQL response.`, 'HTTP');
   }
   const first = body.errors && body.errors[0];
+  if (first && first.extensions && first.extensions.code === ONLY_TRUSTED && !sentById && DOCUMENT_IDS.has(query)) {
+    byId = true;
+    return gql(query, variables, files);
+  }
   if (first) throw new GatewayError(first.message, first.extensions && first.extensions.code, first.extensions || {});
   return body.data;
 }
@@ -248,7 +275,7 @@ function follow(id, { onData, onConnection, onFatal }) {
   }
 
   unsubscribe = client.subscribe(
-    { query: FollowGeneration, variables: { id } },
+    operation(FollowGeneration, { id }),
     {
       next: (result) => {
         if (stopped) return;

@@ -5,7 +5,8 @@
  * one copy the CLI uses:
  *
  * - /demo/operations.js: the operations of src/client/operations/*.graphql (through their
- *   committed TypedDocumentNodes, src/client/generated), one exported string per operation;
+ *   committed TypedDocumentNodes, src/client/generated), one exported string per operation, and
+ *   DOCUMENT_IDS, their trusted-document ids;
  * - /demo/progress-curve.js: src/client/progress-curve.js as is;
  * - /demo/graphql-ws.js: the browser (UMD) build of the graphql-ws package the gateway runs on,
  *   which speaks graphql-transport-ws for the page.
@@ -34,14 +35,22 @@ function graphqlWsBrowserBuild(): URL {
 
 /**
  * The page's operations as an ES module: `export const StartGeneration = "mutation …";` for every
- * operation document of src/client/generated, fragments included, as printed by graphql-js.
+ * operation document of src/client/generated, fragments included, as printed by graphql-js, and
+ * `DOCUMENT_IDS`, a Map from each of those texts to its id (`sha256:<hex>`).
  */
 export function operationsModule(): string {
   const lines = ['// The operations of src/client/operations/*.graphql, as the CLI sends them too.'];
+  const ids: string[] = [];
   for (const [name, value] of Object.entries(generated).sort(([a], [b]) => a.localeCompare(b))) {
     if (!name.endsWith('Document')) continue;
-    lines.push(`export const ${name.slice(0, -'Document'.length)} = ${JSON.stringify(print(value as DocumentNode))};`);
+    const constName = name.slice(0, -'Document'.length);
+    lines.push(`export const ${constName} = ${JSON.stringify(print(value as DocumentNode))};`);
+    const id = (value as { __meta__?: { hash?: string } }).__meta__?.hash;
+    if (id) ids.push(`  [${constName}, ${JSON.stringify(id)}],`);
   }
+  // For a gateway that runs only trusted documents: each operation's id in
+  // src/client/generated/persisted-documents.json, by its text.
+  lines.push('export const DOCUMENT_IDS = new Map([', ...ids, ']);');
   return `${lines.join('\n')}\n`;
 }
 
