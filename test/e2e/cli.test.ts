@@ -68,8 +68,10 @@ describe('cinegraph CLI against a live gateway', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    // The queue time leaves a CLI process (tsx start-up included) room to subscribe before the first transition.
-    gw = await startGateway({ sim: { queueMs: 1000, generateMs: 400 } });
+    // The queue time leaves a CLI process (tsx start-up included) room to subscribe before the
+    // first transition, and GENERATING lasts long enough for the poller to see it on a loaded
+    // machine.
+    gw = await startGateway({ sim: { queueMs: 1500, generateMs: 1000 } });
     env = { CINEGRAPH_URL: `${gw.url}/graphql` };
   });
   afterAll(async () => {
