@@ -105,7 +105,7 @@ describe('codegen-typed client', () => {
   // The client is a separate process (tsx start-up included) following two generations: on a
   // loaded 2-core machine that takes longer than the default test timeout.
   it('runs the typed client against a live gateway to completion', async () => {
-    gw = await startGateway({ sim: { queueMs: 1000, generateMs: 500 } });
+    gw = await startGateway({ sim: { queueMs: 1000, generateMs: 1000 } });
     const frameDir = mkdtempSync(path.join(tmpdir(), 'cinegraph-codegen-frame-'));
     const framePath = path.join(frameDir, 'frame.jpg');
     const jpeg = makeJpeg(32, 24);
@@ -146,7 +146,7 @@ describe('codegen-typed client', () => {
     await gw?.stop();
     gw = await startGateway({
       // As above: long enough for the client to see QUEUED.
-      sim: { queueMs: 1000, generateMs: 500 },
+      sim: { queueMs: 1000, generateMs: 1000 },
       env: { PERSISTED_DOCUMENTS: path.join(GENERATED_DIR, 'persisted-documents.json'), PERSISTED_DOCUMENTS_ONLY: 'true' },
     });
     // The ad-hoc document the client sends without --trusted-documents is refused.

@@ -27,7 +27,7 @@ async function create(g: TestGateway, input: Record<string, unknown>): Promise<s
 describe('lifecycle', () => {
   it('takes the provider example from generateVideo to COMPLETED on WebSocket and SSE', async () => {
     // The queue time leaves room for both subscribers to attach before the first transition.
-    gw = await startGateway({ sim: { queueMs: 1000, generateMs: 400 } });
+    gw = await startGateway({ sim: { queueMs: 1000, generateMs: 1000 } });
     const id = await create(gw, { prompt: DRAGON, resolution: 'P1080', duration: 5 });
     expect(id).toMatch(/:pixverse\/v5\/text-to-video$/);
     const [ws, sse] = await Promise.all([

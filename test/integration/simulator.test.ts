@@ -73,7 +73,9 @@ function expectErrorBody(body: unknown, status: number): void {
 
 describe('simulator lifecycle', () => {
   it('moves queued → generating → completed in real time and serves a playable file', async () => {
-    const s = await start();
+    // Real time: each phase lasts long enough for the reading loop below to see it on a loaded
+    // machine (the hand-moved clock tests below check the exact boundaries).
+    const s = await start({ queueMs: 300, generateMs: 1000 });
     const res = await create(s, { model: PIXVERSE_MODEL, prompt: 'a dragon', resolution: '540p' });
     expect(res.status).toBe(201);
     const created = (await res.json()) as { id: string; status: string; meta: unknown };
