@@ -77,7 +77,8 @@ describe('core ids: unknown ids', () => {
 
 describe('core ids: adopting a generation the gateway did not create', () => {
   it("looks up an id with ':' and '/' that only the provider knows, adopts it and follows it to COMPLETED", async () => {
-    gw = await startGateway({ sim: { queueMs: 150, generateMs: 250 } });
+    // Queued long enough for the first read to find it queued on a loaded machine.
+    gw = await startGateway({ sim: { queueMs: 1000, generateMs: 500 } });
     const id = await createAtSimulator(gw, 'A glacier calving into the sea');
     expect(id).toContain(':');
     expect(id).toContain('/');
@@ -119,7 +120,8 @@ describe('core ids: adopting a generation the gateway did not create', () => {
   });
 
   it('an id adopted concurrently by many readers is adopted once', async () => {
-    gw = await startGateway({ sim: { queueMs: 500, generateMs: 300 } });
+    // Still unfinished when the poller is counted, on a loaded machine.
+    gw = await startGateway({ sim: { queueMs: 2000, generateMs: 500 } });
     const id = await createAtSimulator(gw, 'A sand dune at noon');
     const results = await Promise.all(Array.from({ length: 10 }, () => read(gw!, id)));
     for (const r of results) expect(r?.id).toBe(id);

@@ -33,7 +33,9 @@ describe('health and readiness', () => {
 
 describe('metrics', () => {
   it('change as a generation runs', async () => {
-    gw = await startGateway({ sim: { queueMs: 100, generateMs: 300 } });
+    // Long enough phases for the scrape "during" to find it running, and for the poller to see
+    // GENERATING, on a loaded machine.
+    gw = await startGateway({ sim: { queueMs: 300, generateMs: 1000 } });
     const before = await scrape(gw);
     expect(metric(before, 'cinegraph_generation_transitions_total')).toBe(0);
     expect(metric(before, 'process_resident_memory_bytes')).toBeGreaterThan(0);
