@@ -69,10 +69,6 @@ class GatewayError extends Error {
 }
 
 /**
- * Runs an operation over HTTP. With `files` ({ 'variables.input.firstFrame.file': File, … }) it is
- * a GraphQL multipart request: the operation (files as null), the map, then one part per file.
- */
-/**
  * What a gateway that runs only trusted documents (PERSISTED_DOCUMENTS_ONLY) answers to an
  * operation sent as text, before anything runs.
  */
@@ -85,20 +81,20 @@ const ONLY_TRUSTED = 'OPERATION_RESOLUTION_FAILURE';
  */
 let byId = false;
 
-/** The payload of an operation: its text, or its id once the gateway asked for ids. */
-function operation(query, variables) {
-  const documentId = byId ? DOCUMENT_IDS.get(query) : undefined;
-  // graphql-ws requires a query string: an empty one beside the id.
-  return documentId ? { query: '', documentId, variables } : { query, variables };
+/** An operation's id, once the gateway asked for ids; undefined while its text goes. */
+function idToSend(query) {
+  return byId ? DOCUMENT_IDS.get(query) : undefined;
 }
 
+/**
+ * Runs an operation over HTTP. With `files` ({ 'variables.input.firstFrame.file': File, … }) it is
+ * a GraphQL multipart request: the operation (files as null), the map, then one part per file.
+ */
 async function gql(query, variables, files = {}) {
   const paths = Object.keys(files);
   const headers = { accept: 'application/graphql-response+json, application/json' };
-  const sentById = byId && DOCUMENT_IDS.has(query);
-  const payload = operation(query, variables);
-  // Over HTTP the id goes alone (no empty query beside it).
-  let request = JSON.stringify(sentById ? { documentId: payload.documentId, variables } : payload);
+  const documentId = idToSend(query);
+  let request = JSON.stringify(documentId ? { documentId, variables } : { query, variables });
   if (paths.length > 0) {
     const form = new FormData();
     form.set('operations', request);
@@ -125,7 +121,7 @@ async function gql(query, variables, files = {}) {
     throw new GatewayError(`The gateway answered HTTP ${res.status} without a GraphQL response.`, 'HTTP');
   }
   const first = body.errors && body.errors[0];
-  if (first && first.extensions && first.extensions.code === ONLY_TRUSTED && !sentById && DOCUMENT_IDS.has(query)) {
+  if (first && first.extensions && first.extensions.code === ONLY_TRUSTED && !documentId && DOCUMENT_IDS.has(query)) {
     byId = true;
     return gql(query, variables, files);
   }
@@ -274,8 +270,10 @@ function follow(id, { onData, onConnection, onFatal }) {
     stop();
   }
 
+  const documentId = idToSend(FollowGeneration);
   unsubscribe = client.subscribe(
-    operation(FollowGeneration, { id }),
+    // graphql-ws requires a query string: an empty one beside the id.
+    documentId ? { query: '', documentId, variables: { id } } : { query: FollowGeneration, variables: { id } },
     {
       next: (result) => {
         if (stopped) return;
